@@ -202,3 +202,18 @@ export function createFakeClock(start = 0): FakeClock {
     sleeps,
   };
 }
+
+export {
+  type AwsJsonEmulator,
+  type AwsJsonEmulatorOptions,
+  type AwsJsonHandler,
+  type AwsJsonRequestContext,
+  AwsServiceError,
+  type InjectedFault,
+  type LoopbackHandler,
+  type LoopbackServer,
+  type RecordedCall,
+  startAwsJsonEmulator,
+  startLoopbackServer,
+  testCredentials,
+} from './aws-json-emulator.js';
