@@ -1,0 +1,7 @@
+export {
+  type EmulatedKeyOptions,
+  type KmsEmulator,
+  type KmsEmulatorOptions,
+  type KmsOperation,
+  startKmsEmulator,
+} from './kms-emulator.js';
