@@ -46,6 +46,7 @@ export {
   type SessionCookies,
   type SessionTokens,
   type TokenCookieRead,
+  TRANSACTION_RETURN_PATH_MAX,
 } from './session-cookies.js';
 export {
   type CognitoPoolConfig,

@@ -4,6 +4,9 @@ import type { CookieJar } from './cookie-reader.js';
 import { DenyReason } from './deny-reason.js';
 import { CookieAuthError, CookieAuthErrorCode, requireOption } from './errors.js';
 
+/** Longest return path carried in the login transaction cookie (longer ones fall back to the default). */
+export const TRANSACTION_RETURN_PATH_MAX = 512;
+
 /** API Gateway's limit on the request line plus all header values (HTTP API and REST). */
 export const API_GATEWAY_HEADER_LIMIT = 10_240;
 
@@ -90,7 +93,7 @@ export interface SessionCookieOptions {
 
 /** Sizes that bound what a browser may send; see {@link SessionCookies.headerBudget}. */
 export interface HeaderBudgetInput {
-  /** Largest access token you expect, in bytes. @defaultValue `2048` (Cognito ≈ 1.1 KB) */
+  /** Largest access token you expect, in bytes. @defaultValue `1536` (Cognito ≈ 1.1 KB; more with custom scopes/claims) */
   maxAccessTokenBytes?: number;
   /** Largest ID token, when stored. @defaultValue `6144` (custom claims can reach ~6 KB) */
   maxIdTokenBytes?: number;
@@ -98,7 +101,7 @@ export interface HeaderBudgetInput {
   maxRefreshTokenBytes?: number;
   /** Bytes of other cookies on your domain (analytics, consent, …). @defaultValue `1024` */
   otherCookieBytes?: number;
-  /** Request line plus every other header value (User-Agent, Accept, Origin, …). @defaultValue `3072` */
+  /** Request line plus every other header value (User-Agent, Accept, Origin, …). @defaultValue `2048` */
   otherHeaderBytes?: number;
   /** The limit to check against. @defaultValue {@link API_GATEWAY_HEADER_LIMIT} */
   limit?: number;
@@ -372,14 +375,19 @@ export function createSessionCookies(options: SessionCookieOptions = {}): Sessio
       return stored + count * (base.length + 2 + 1 + 2);
     };
     const cookies: Record<string, number> = {};
-    cookies[names.accessToken] = size(names.accessToken, input.maxAccessTokenBytes ?? 2048);
+    cookies[names.accessToken] = size(names.accessToken, input.maxAccessTokenBytes ?? 1536);
     if (storeRefresh)
       cookies[names.refreshToken] = size(names.refreshToken, input.maxRefreshTokenBytes ?? 2048);
     if (storeId) cookies[names.idToken] = size(names.idToken, input.maxIdTokenBytes ?? 6144);
-    // The transaction cookie can coexist with a session during a re-login.
-    cookies[names.transaction] = names.transaction.length + 1 + (cipher ? cipher.sealedSize(1024) : 1400) + 2;
+    // The transaction cookie (Path=/) can coexist with a session during a re-login. Its plaintext is
+    // ~250 bytes of ids plus a return path of at most TRANSACTION_RETURN_PATH_MAX bytes.
+    cookies[names.transaction] =
+      names.transaction.length +
+      1 +
+      (cipher ? cipher.sealedSize(250 + TRANSACTION_RETURN_PATH_MAX) : 1100) +
+      2;
     cookies['(other cookies)'] = input.otherCookieBytes ?? 1024;
-    let total = input.otherHeaderBytes ?? 3072;
+    let total = input.otherHeaderBytes ?? 2048;
     for (const v of Object.values(cookies)) total += v;
     return { totalBytes: total, limit, ok: total <= limit, cookies };
   };
