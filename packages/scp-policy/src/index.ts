@@ -22,6 +22,17 @@ export {
   resolveLimits,
 } from './limits.js';
 export {
+  type ApplyCall,
+  type ApplyPlan,
+  type ApplyResult,
+  createOrganizationsApplier,
+  mapOrganizationsError,
+  type OrganizationsApplier,
+  type OrganizationsApplierOptions,
+  type PlanRequest,
+  type PlanStep,
+} from './organizations-applier.js';
+export {
   canonicalizePolicy,
   measurePolicy,
   type PolicyCondition,

@@ -111,6 +111,8 @@ export interface GeneratedPolicy {
   maxSize: number;
   /** The entries this document denies. */
   entries: RevocationEntry[];
+  /** The position in `previous` of the document this one extends; absent for a new document. */
+  previousIndex?: number;
 }
 
 /** What {@link revokeSessions} returns. */
@@ -144,7 +146,7 @@ interface Group {
 interface Bin {
   groups: Map<string, Group>;
   size: number;
-  previous: boolean;
+  previousIndex: number | undefined;
 }
 
 const SKELETON = serializePolicy({ Version: '2012-10-17', Statement: [] }).length;
@@ -358,7 +360,7 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
   const placed = new Map<string, number>();
   checkList(input.previous, 'previous').forEach((p, i) => {
     const doc = parsePolicy(p as PolicyDocument | string, `previous[${i}]`);
-    const bin: Bin = { groups: new Map(), size: SKELETON, previous: true };
+    const bin: Bin = { groups: new Map(), size: SKELETON, previousIndex: i };
     for (const e of readRevocationEntries(doc, `previous[${i}]`)) {
       const key = entryKey(e);
       if (placed.has(key)) continue;
@@ -390,7 +392,7 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       .find((x) => entryKey(x) === entryKey(e));
     const merged = later(old?.removableAfter, e.removableAfter);
     if (old && merged !== old.removableAfter) {
-      const rebuilt: Bin = { groups: new Map(), size: SKELETON, previous: true };
+      const rebuilt: Bin = { groups: new Map(), size: SKELETON, previousIndex: bin.previousIndex };
       for (const x of [...bin.groups.values()].flatMap((g) => [...g.values.values()])) {
         add(rebuilt, entryKey(x) === entryKey(e) ? { ...x, removableAfter: merged } : x);
       }
@@ -412,7 +414,7 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       }
     }
     if (!target_) {
-      target_ = { groups: new Map(), size: SKELETON, previous: false };
+      target_ = { groups: new Map(), size: SKELETON, previousIndex: undefined };
       if (sizeWith(target_, e) > limit.maxSize) {
         throw new ScpPolicyError(
           ScpPolicyErrorCode.CAPACITY_EXCEEDED,
@@ -448,7 +450,16 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       );
     }
     const docIndex = documents.length;
-    documents.push({ index: docIndex, document, json, size, maxSize: limit.maxSize, entries: docEntries });
+    const generated: GeneratedPolicy = {
+      index: docIndex,
+      document,
+      json,
+      size,
+      maxSize: limit.maxSize,
+      entries: docEntries,
+    };
+    if (bin.previousIndex !== undefined) generated.previousIndex = bin.previousIndex;
+    documents.push(generated);
     for (const e of docEntries) {
       entries.push({ ...e, documentIndex: docIndex });
       docOf.set(entryKey(e), docIndex);
