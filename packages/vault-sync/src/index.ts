@@ -4,7 +4,23 @@ export {
   type AwsSigningCredentials,
   buildAwsIamLoginPayload,
 } from './aws-iam-login.js';
+export {
+  type ConfiguredSync,
+  type CreateFromConfigOptions,
+  createFromConfig,
+  loadConfig,
+  parseConfig,
+  type VaultAuthConfig,
+  type VaultSyncConfig,
+} from './config.js';
 export { isVaultSyncError, VaultSyncError, VaultSyncErrorCode } from './errors.js';
+export {
+  createScheduledHandler,
+  formatNotification,
+  type RunNotification,
+  type ScheduledHandler,
+  type ScheduledHandlerConfig,
+} from './scheduled-handler.js';
 export {
   compareVersionId,
   encodeVaultPath,
