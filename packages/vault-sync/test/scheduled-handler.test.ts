@@ -15,7 +15,7 @@ afterEach(async () => {
   await h?.close();
 });
 
-const configFor = (h: Harness, extra: Partial<VaultSyncConfig> = {}): VaultSyncConfig => ({
+const configFor = (_h: Harness, extra: Partial<VaultSyncConfig> = {}): VaultSyncConfig => ({
   instanceId: 'lambda',
   vault: { mount: 'secret', connectionSecretId: 'ops/vault-connection' },
   target: { nameTemplate: '{{path}}', rateLimits: { create: 500, write: 500 } },
