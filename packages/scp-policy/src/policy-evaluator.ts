@@ -73,10 +73,16 @@ function globSetMatcher(patterns: readonly string[]): Matcher {
     else if (p.startsWith('*') && !/[*?]/.test(p.slice(1))) suffixes.add(p.slice(1));
     else regexes.push(globRegex(p));
   }
+  // Only probe suffixes starting with a character some suffix pattern starts with (for `*:<name>`, the
+  // one `:` of a role session's userid), so a set of thousands of names costs one lookup, not a scan.
+  const firstChars = new Set([...suffixes].map((x) => x[0]));
+  const emptySuffix = suffixes.has('');
   return (value) => {
-    if (matchAll || exact.has(value)) return true;
+    if (matchAll || emptySuffix || exact.has(value)) return true;
     if (suffixes.size > 0) {
-      for (let i = 0; i <= value.length; i++) if (suffixes.has(value.slice(i))) return true;
+      for (let i = 0; i < value.length; i++) {
+        if (firstChars.has(value[i]) && suffixes.has(value.slice(i))) return true;
+      }
     }
     return regexes.some((r) => r.test(value));
   };
@@ -319,7 +325,7 @@ function compileStatement(
     throw unsupported(path, 'has both Resource and NotResource');
   const resources =
     hasResource || statement.NotResource !== undefined
-      ? globSetMatcher(listOf(hasResource ? statement.Resource : statement.NotResource, path))
+      ? resourceMatcher(listOf(hasResource ? statement.Resource : statement.NotResource, path))
       : () => true;
   const condition: KeyTest[] = [];
   for (const [operator, block] of Object.entries(statement.Condition ?? {})) {
@@ -341,7 +347,12 @@ function compileStatement(
   return compiled;
 }
 
+function resourceMatcher(patterns: string[]): Matcher {
+  return patterns.includes('*') ? () => true : globSetMatcher(patterns);
+}
+
 function globSetMatcherCaseInsensitive(patterns: string[]): Matcher {
+  if (patterns.includes('*')) return () => true;
   const m = globSetMatcher(patterns.map((p) => p.toLowerCase()));
   return (v) => m(v.toLowerCase());
 }

@@ -31,6 +31,18 @@ export interface RoleSessionContextOptions extends PrincipalContextBase {
 
 /** A deterministic unique ID like AWS's (`AROA`/`AIDA` + 17 characters) for a principal ARN. */
 export function uniqueIdFor(prefix: 'AROA' | 'AIDA', arn: string): string {
+  const key = `${prefix}${arn}`;
+  const cached = idCache.get(key);
+  if (cached !== undefined) return cached;
+  const id = computeUniqueId(prefix, arn);
+  if (idCache.size > 10_000) idCache.clear();
+  idCache.set(key, id);
+  return id;
+}
+
+const idCache = new Map<string, string>();
+
+function computeUniqueId(prefix: 'AROA' | 'AIDA', arn: string): string {
   const digest = createHash('sha256').update(arn).digest('hex').toUpperCase();
   return `${prefix}${digest
     .replace(/[^A-Z2-7]/g, '')
@@ -120,7 +132,10 @@ export interface IdentityCenterSessionContextOptions extends PrincipalContextBas
  * ```
  */
 export function identityCenterSessionContext(options: IdentityCenterSessionContextOptions): RequestContext {
-  const suffix = createHash('sha256').update(options.permissionSetName).digest('hex').slice(0, 16);
+  const suffix = uniqueIdFor('AROA', options.permissionSetName)
+    .slice(4, 20)
+    .toLowerCase()
+    .replace(/[^0-9a-f]/g, 'a');
   const ctx = roleSessionContext({
     ...options,
     roleName: `AWSReservedSSO_${options.permissionSetName}_${suffix}`,
