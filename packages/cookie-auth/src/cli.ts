@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 import { runCli } from '@secblocks/core';
-import pkg from '../package.json' with { type: 'json' };
 import { buildCookieAuthProgram } from './cli-program.js';
 
-void runCli(buildCookieAuthProgram(pkg.version)).then((code) => {
+declare const __PACKAGE_VERSION__: string;
+
+void runCli(
+  buildCookieAuthProgram(typeof __PACKAGE_VERSION__ === 'string' ? __PACKAGE_VERSION__ : '0.0.0'),
+).then((code) => {
   process.exitCode = code;
 });
