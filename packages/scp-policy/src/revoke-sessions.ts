@@ -472,14 +472,26 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       byteOrder(a.issuedBefore ?? '', b.issuedBefore ?? ''),
   );
 
-  // 5. Lower bound: total entry bytes over the capacity of a document with one statement.
+  // 5. Lower bound: every statement group written once, with no split overhead, over the room a
+  // document has besides its skeleton. No packing can use fewer documents.
   const allEntries = entries;
-  const perEntry = allEntries.reduce((sum, e) => sum + valueBytes(e) + 1, 0);
-  const minimalFixed = Math.min(
-    ...allEntries.map((e) => statementFixed(e.kind, e.removableAfter, e.issuedBefore)),
+  const groupTotals = new Map<string, { fixed: number; count: number; bytes: number }>();
+  for (const e of allEntries) {
+    const key = groupKeyOf(e);
+    const g = groupTotals.get(key) ?? {
+      fixed: statementFixed(e.kind, e.removableAfter, e.issuedBefore),
+      count: 0,
+      bytes: 0,
+    };
+    g.count++;
+    g.bytes += valueBytes(e);
+    groupTotals.set(key, g);
+  }
+  const minimalContent = [...groupTotals.values()].reduce(
+    (sum, g) => sum + groupSize(g.fixed, g.count, g.bytes),
+    0,
   );
-  const capacity = limit.maxSize - SKELETON - minimalFixed + 1;
-  const lowerBound = Math.max(1, Math.ceil(perEntry / capacity));
+  const lowerBound = Math.max(1, Math.ceil(minimalContent / (limit.maxSize - SKELETON)));
 
   // 6. Proof.
   const proofCases = buildProofCases(allEntries, revokedAt);

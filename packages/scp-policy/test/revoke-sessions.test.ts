@@ -164,7 +164,7 @@ describe('revokeSessions', () => {
     [{ users: ['has space'] }, 'users[0]'],
     [{ users: ['a'.repeat(65)] }, 'users[0]'],
     [{ sourceIdentities: ['jd?e'] }, 'sourceIdentities[0]'],
-    [{ sourceIdentities: ['${aws:username}'] }, 'sourceIdentities[0]'],
+    [{ sourceIdentities: ['$' + '{aws:username}'] }, 'sourceIdentities[0]'],
     [{ identityStoreUserIds: ['not-a-user-id'] }, 'identityStoreUserIds[0]'],
     [{ roles: [{ arn: 'arn:aws:iam::12345:role/Admin', issuedBefore: 'now' }] }, 'roles[0].arn'],
     [{ roles: [{ arn: 'arn:aws:iam::111122223333:role/*', issuedBefore: 'now' }] }, 'roles[0].arn'],
