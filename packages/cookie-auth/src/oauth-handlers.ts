@@ -9,6 +9,7 @@ import {
   createSessionCookies,
   type HeaderBudgetInput,
   type SessionCookieOptions,
+  TRANSACTION_RETURN_PATH_MAX,
 } from './session-cookies.js';
 import { createTokenVerifier, type TokenVerifierOptions } from './token-verifier.js';
 
@@ -321,10 +322,15 @@ export function createOAuthHandlers(options: OAuthHandlerOptions): OAuthHandlers
   const login: OAuthHandler = async (event) => {
     if (methodOf(event) !== 'GET') return fail(405, 'METHOD_NOT_ALLOWED', 'login');
     const requested = query(event).get('returnTo');
-    const returnTo =
-      (requested === null ? undefined : validateReturnPath(requested, { allowedPrefixes })) ?? defaultReturn;
-    if (requested !== null && returnTo === defaultReturn && requested !== defaultReturn) {
-      logger.info('cookie-auth: returnTo ignored', { handler: 'login', reason: 'INVALID_RETURN_PATH' });
+    let returnTo = defaultReturn;
+    if (requested !== null) {
+      const valid = validateReturnPath(requested, {
+        allowedPrefixes,
+        maxLength: TRANSACTION_RETURN_PATH_MAX,
+      });
+      // An off-site or malformed return path is an attack or a bug: refuse it visibly, never redirect.
+      if (valid === undefined) return fail(400, 'INVALID_RETURN_PATH', 'login');
+      returnTo = valid;
     }
     const tx: Transaction = {
       id: randomUUID(),

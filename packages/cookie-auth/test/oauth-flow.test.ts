@@ -251,10 +251,29 @@ describe('createOAuthHandlers', () => {
     '%2F%2Fevil.example',
     '/%5Cevil.example',
     'javascript:alert(1)',
-  ])('redirects to the default path, never off-site, when returnTo is %j', async (returnTo) => {
-    const { callback } = await signIn(createOAuthHandlers(optionsFor()), returnTo);
+  ])('answers 400 at login, with no redirect, when returnTo is %j', async (returnTo) => {
+    const res = await createOAuthHandlers(optionsFor()).login(
+      httpApiProxyEvent({ path: `/auth/login?returnTo=${encodeURIComponent(returnTo)}` }),
+    );
+    expect(res.statusCode).toBe(400);
+    expect(res.headers.location).toBeUndefined();
+    expect(res.cookies).toEqual([]);
+  });
+
+  it('ignores return-path parameters on the callback URL and uses the one sealed at login', async () => {
+    const h = createOAuthHandlers(optionsFor());
+    const browser = createTestBrowser();
+    const login = await h.login(httpApiProxyEvent({ path: '/auth/login?returnTo=/inbox' }));
+    browser.receive(login);
+    const query = await signInAt(login.headers.location as string);
+    const callback = await h.callback(
+      httpApiProxyEvent({
+        path: `/auth/callback${query}&returnTo=https://evil.example&redirect_uri=//evil.example&next=//evil.example`,
+        cookies: browser.cookiesFor('/auth/callback'),
+      }),
+    );
     expect(callback.statusCode).toBe(302);
-    expect(callback.headers.location).toBe('/');
+    expect(callback.headers.location).toBe('/inbox');
   });
 
   describe('callback bad input', () => {
