@@ -317,8 +317,11 @@ export function createSecretsManagerTarget(options: SecretsManagerTargetOptions 
   };
   const buckets = new Map<ApiGroup, TokenBucket>();
   for (const [group, rate] of Object.entries(rates) as [ApiGroup, number][]) {
-    // A one-second burst at most, then the sustained rate.
-    buckets.set(group, createTokenBucket({ capacity: Math.max(1, Math.floor(rate)), refillPerSecond: rate }));
+    // A burst of a tenth of a second at most, so no one-second window ever sees more than 1.1 × rate.
+    buckets.set(
+      group,
+      createTokenBucket({ capacity: Math.max(1, Math.ceil(rate / 10)), refillPerSecond: rate }),
+    );
   }
   const callCounts: Record<string, number> = {};
   let throttleCount = 0;

@@ -512,8 +512,9 @@ export async function plan(
 
   // Owned secrets with no source in the listing: confirm the absence in Vault before any deletion.
   const ownPrefix = `${namespace}/${mount}/`;
+  const planned = new Set(actions.map((a) => a.name));
   const orphans = existing.filter(
-    (t) => owned(t) && !t.deletedDate && !mapped.has(t.name) && !actions.some((a) => a.name === t.name),
+    (t) => owned(t) && !t.deletedDate && !mapped.has(t.name) && !planned.has(t.name),
   );
   await Promise.all(
     orphans.map(async (t) => {

@@ -62,8 +62,11 @@ export interface SecretsManagerEmulator extends AwsJsonEmulator {
   secret(name: string): SecretsManagerEmulatorSecret | undefined;
   /** All names, sorted. */
   names(): string[];
-  /** Writes a secret out of band, as another tool would (no owner tag unless given). */
-  seed(name: string, value: string, tags?: Record<string, string>): string;
+  /**
+   * Writes a secret directly (not counted as a call), as another tool would: no owner tag unless given,
+   * a random version ID unless given. Returns the ARN.
+   */
+  seed(name: string, value: string, tags?: Record<string, string>, versionId?: string): string;
   /** Number of versions a secret holds. */
   versionCount(name: string): number;
 }
@@ -152,8 +155,12 @@ export async function startSecretsManagerEmulator(
   };
   const find = (id: unknown): StoredSecret => {
     const sid = String(id ?? '');
-    for (const s of secrets.values()) if (s.arn === sid || s.name === sid) return s;
-    return notFound();
+    const byName = secrets.get(sid);
+    if (byName) return byName;
+    // A full ARN: the name is what lies between ":secret:" and the "-XXXXXX" suffix.
+    const m = /:secret:(.+)-[A-Za-z0-9_-]{6}$/.exec(sid);
+    const s = m ? secrets.get(m[1] as string) : undefined;
+    return s && s.arn === sid ? s : notFound();
   };
   const notDeleted = (s: StoredSecret): void => {
     if (s.deleted !== undefined) {
@@ -617,12 +624,12 @@ export async function startSecretsManagerEmulator(
     },
     names: () => [...secrets.keys()].sort(),
     versionCount: (name: string) => secrets.get(name)?.versions.size ?? 0,
-    seed: (name: string, value: string, tags?: Record<string, string>) => {
+    seed: (name: string, value: string, tags?: Record<string, string>, versionId?: string) => {
       const out = handlers.CreateSecret?.(
         {
           Name: name,
           SecretString: value,
-          ClientRequestToken: randomUUID(),
+          ClientRequestToken: versionId ?? randomUUID(),
           ...(tags ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
         },
         { operation: 'CreateSecret', headers: {}, sequence: 0 },
