@@ -195,7 +195,7 @@ describe('evaluate', () => {
 
   it.each([
     [deny({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } })],
-    [deny({ StringLike: { 'aws:userid': '*:${aws:username}' } })],
+    [deny({ StringLike: { 'aws:userid': `*:$${'{'}aws:username}` } })],
     [deny({ DateLessThan: { 'aws:TokenIssueTime': 'yesterday' } })],
     [deny({}, { Principal: '*' })],
   ])('throws UNSUPPORTED_POLICY for constructs outside the fragment (%#)', (policy) => {
