@@ -18,6 +18,11 @@ export interface VaultEmulatorOptions {
   now?: () => number;
   /** Delay added to every response, in ms. @defaultValue `0` */
   latencyMs?: number;
+  /**
+   * Random faults: each KV request fails with probability `rate`, answering 412, 429 or 503 with Vault's
+   * body for it. @defaultValue none
+   */
+  faults?: { rate: number; random?: () => number };
 }
 
 /** What a login method grants. */
@@ -392,6 +397,11 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
       const f = faults[faultIndex] as (typeof faults)[number];
       if (--f.times <= 0) faults.splice(faultIndex, 1);
       return send(f.status, ERROR_BODY[f.status] ?? { errors: [] });
+    }
+    const random = options.faults?.random ?? Math.random;
+    if (options.faults && kind !== 'login' && random() < options.faults.rate) {
+      const status = ([412, 429, 503] as const)[Math.floor(random() * 3)] ?? 503;
+      return send(status, ERROR_BODY[status]);
     }
     let body: Record<string, unknown> = {};
     if (raw.length) {
