@@ -170,7 +170,7 @@ export function statementsOf(document: PolicyDocument): PolicyStatement[] {
 /**
  * Measures policy text the way AWS counts it: Organizations counts every character of the `Content`
  * string, whitespace included (measured as UTF-8 bytes, so non-ASCII can't sneak under the limit); IAM
- * counts non-whitespace characters only.
+ * counts non-whitespace characters only. Generated documents are pure ASCII, so both readings agree.
  *
  * @param content - The exact string sent to AWS.
  * @param countsWhitespace - `true` for Organizations policies, `false` for IAM and permission sets.
@@ -182,5 +182,5 @@ export function statementsOf(document: PolicyDocument): PolicyStatement[] {
  */
 export function measurePolicy(content: string, countsWhitespace: boolean): number {
   if (countsWhitespace) return Buffer.byteLength(content, 'utf8');
-  return Buffer.byteLength(content.replace(/[\s]/g, ''), 'utf8');
+  return [...content.replace(/\s/g, '')].length;
 }
