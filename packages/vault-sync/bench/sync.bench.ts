@@ -175,10 +175,7 @@ async function latencyComparison(): Promise<void> {
     t = performance.now();
     const r2 = await sync(source, target, { instanceId: 'bench' });
     const steady = performance.now() - t;
-    const base = (globalThis as Record<string, { initial: number; steady: number }>).__baseline as {
-      initial: number;
-      steady: number;
-    };
+    const base = baseline;
     console.log(
       `vault-sync (default limits):              initial ${seconds(initial)} (${r1.outcome.failed} failed, ${r1.throttles} throttles retried), steady state ${seconds(steady)} (${r2.outcome.failed} failed)`,
     );
