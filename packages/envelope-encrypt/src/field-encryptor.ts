@@ -298,7 +298,8 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
             `Plaintext exceeds maxPlaintextBytes (${maxPlaintextBytes})`,
           );
         }
-        const cmm = new BindingMaterialsManager(encryptCmm, mode, staticKeys);
+        // Uncached mode needs no rebinding: the full context goes to KMS as is.
+        const cmm = mode === 'kms' ? encryptCmm : new BindingMaterialsManager(encryptCmm, mode, staticKeys);
         const { result } = await client.encrypt(cmm, bytes, {
           suiteId,
           encryptionContext: mode === 'header' ? { ...context, [BINDING_KEY]: mode } : context,
