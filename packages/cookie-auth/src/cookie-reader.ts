@@ -119,15 +119,16 @@ export function readCookies(
   for (const s of raw) bytes += Buffer.byteLength(s);
   if (bytes > maxBytes) return empty(false, bytes);
   for (const s of raw) {
-    // Split into pairs ourselves so duplicates are visible (parseCookie alone keeps the first one);
-    // each pair is then parsed by the `cookie` package for its trimming and safe decoding.
     for (const pair of s.split(';')) {
       const eq = pair.indexOf('=');
       if (eq === -1) continue; // RFC 6265bis nameless cookies are ignored (API Gateway drops them too)
+      // The `cookie` package trims spaces/tabs and percent-decodes (keeping the raw value when an escape
+      // is malformed); parsing pair by pair keeps duplicates visible (on a whole header it keeps the first).
       const parsed = parseCookie(pair);
       const keys = Object.keys(parsed);
       if (keys.length !== 1) continue;
       const name = keys[0] as string;
+      const value = parsed[name] ?? '';
       if (name === '') continue;
       names.push(name);
       if (names.length > maxCookies) return empty(false, bytes);
@@ -137,7 +138,7 @@ export function readCookies(
         delete values[name];
         continue;
       }
-      values[name] = parsed[name] ?? '';
+      values[name] = value;
     }
   }
   return { ok: true, values, duplicates, names, bytes };

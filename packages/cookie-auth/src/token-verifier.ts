@@ -298,8 +298,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     v.cacheJwks(jwks);
   }
 
+  const only = verifiers.size === 1 ? ([...verifiers.values()][0] as IssuerVerifier) : undefined;
   const pick = (token: unknown): IssuerVerifier | DenyReason => {
     if (typeof token !== 'string' || token.length === 0) return DenyReason.NO_TOKEN;
+    // One issuer: aws-jwt-verify checks `iss` itself, so skip decoding the payload twice.
+    if (only) return only;
     const iss = unverifiedIssuer(token);
     if (iss === undefined) return DenyReason.TOKEN_MALFORMED;
     return verifiers.get(iss) ?? DenyReason.TOKEN_ISSUER_INVALID;
@@ -319,8 +322,19 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       const v = pick(token);
       if (typeof v === 'string') return { ok: false, reason: v };
       try {
-        const claims = await v.verify(token);
-        if (await revoked(claims)) return { ok: false, reason: DenyReason.TOKEN_REVOKED };
+        let claims: JwtPayload;
+        try {
+          // Fast path: with the issuer's JWKS already cached (preloaded, or fetched by an earlier
+          // request) synchronous verification skips the async machinery entirely.
+          claims = v.verifySync(token);
+        } catch (error) {
+          if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError))
+            throw error;
+          // Cold cache or a rotated key: fetch (de-duplicated across concurrent requests, penalty box on misses).
+          claims = await v.verify(token);
+        }
+        if (options.isRevoked && (await revoked(claims)))
+          return { ok: false, reason: DenyReason.TOKEN_REVOKED };
         return { ok: true, claims };
       } catch (error) {
         return { ok: false, reason: reasonOf(error) };
