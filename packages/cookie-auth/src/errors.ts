@@ -10,8 +10,6 @@ export const CookieAuthErrorCode = {
   DECRYPT_FAILED: 'DECRYPT_FAILED',
   /** A cookie value is too large to be written even after chunking. */
   COOKIE_TOO_LARGE: 'COOKIE_TOO_LARGE',
-  /** The token endpoint answered with an OAuth error or an unexpected response. */
-  TOKEN_ENDPOINT_ERROR: 'TOKEN_ENDPOINT_ERROR',
 } as const;
 
 /** One of {@link CookieAuthErrorCode}. */
