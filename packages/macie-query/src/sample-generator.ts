@@ -227,9 +227,12 @@ export function* generateSampleRecords(options: SampleOptions): Generator<Sample
     };
     const detectionsFor = (big: boolean) => {
       const categories = CATEGORIES.filter(() => rand() < 0.45);
+      // A big object always has a NAME count above 2^31, so every corpus exercises BIGINT sums.
+      if (big && !categories.includes('PERSONAL_INFORMATION')) categories.push('PERSONAL_INFORMATION');
       return categories.map((category) => {
         const types = (MDI[category] as string[]).filter(() => rand() < 0.5);
         if (types.length === 0) types.push(pick(MDI[category] as string[]));
+        if (big && category === 'PERSONAL_INFORMATION' && !types.includes('NAME')) types.push('NAME');
         const detections = types.map((type) => {
           const count =
             big && type === 'NAME' ? TWO_31 + Math.floor(rand() * 1000) : 1 + Math.floor(rand() * 50);
