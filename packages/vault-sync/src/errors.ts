@@ -16,12 +16,8 @@ export const VaultSyncErrorCode = {
   VAULT_PROTOCOL: 'VAULT_PROTOCOL',
   /** The source version vanished between plan and apply (deleted, destroyed, aged out). */
   SOURCE_CHANGED: 'SOURCE_CHANGED',
-  /** A mapped secret name is invalid for Secrets Manager (charset, length, `-XXXXXX` suffix). */
-  INVALID_NAME: 'INVALID_NAME',
   /** A secret value is larger than 65,536 bytes or not representable as configured. */
   VALUE_TOO_LARGE: 'VALUE_TOO_LARGE',
-  /** Too many tags, or a tag key/value outside Secrets Manager's limits. */
-  INVALID_TAGS: 'INVALID_TAGS',
   /** Secrets Manager failed (after retries) for one secret or listing. */
   TARGET_FAILED: 'TARGET_FAILED',
   /** A secret with the target name exists and is not owned by this instance. */
