@@ -193,10 +193,12 @@ class MacieQueryImpl implements MacieQuery {
       } catch (error) {
         // A file DuckDB cannot read at all (a corrupt gzip stream) fails the whole scan: leave that file out,
         // report it, and try again, so one bad file never hides the answer for the others.
-        const bad = this.#badFile(error);
-        if (bad && attempt < 20) {
-          this.#engineSkipped.push(bad);
-          this.#logger.warn('result file left out', { file: bad.file, reason: bad.reason });
+        const bad = attempt < 3 ? await this.#badFiles(error) : [];
+        if (bad.length > 0) {
+          for (const b of bad) {
+            this.#engineSkipped.push(b);
+            this.#logger.warn('result file left out', { file: b.file, reason: b.reason });
+          }
           continue;
         }
         throw error;
@@ -204,22 +206,35 @@ class MacieQueryImpl implements MacieQuery {
     }
   }
 
-  #badFile(error: unknown): SkippedFile | undefined {
-    if (this.engine !== 'duckdb' || !isQueryRunnerError(error) || error.code !== 'ENGINE_FAILED')
-      return undefined;
-    const files = this.#resolved?.files ?? [];
-    const file = files.find(
-      (f) => error.message.includes(f) && !this.#engineSkipped.some((s) => s.file === f),
-    );
-    if (!file) return undefined;
-    return {
-      file,
-      reason: error.message
-        .replace(/^DuckDB failed: /, '')
-        .split(file)
-        .join('<file>')
-        .slice(0, 200),
+  async #badFiles(error: unknown): Promise<SkippedFile[]> {
+    if (this.engine !== 'duckdb' || !isQueryRunnerError(error) || error.code !== 'ENGINE_FAILED') return [];
+    if (!/IO Error|Invalid Input Error/.test(error.message)) return [];
+    const { files } = await this.files();
+    const duck = this.#duckRunner();
+    const reasonOf = (e: unknown) =>
+      (e instanceof Error ? e.message.replace(/^DuckDB failed: /, '') : 'unreadable').slice(0, 200);
+    // DuckDB does not always name the file a gzip error came from: bisect with a cheap scan to find it.
+    const probe = async (group: string[]): Promise<SkippedFile[]> => {
+      try {
+        await duck.run(
+          `SELECT count(*) AS n FROM ${duckDbReadJson(group, { columns: { id: 'VARCHAR' }, ignoreErrors: true })}`,
+        );
+        return [];
+      } catch (e) {
+        if (group.length === 1)
+          return [
+            {
+              file: group[0] as string,
+              reason: reasonOf(e)
+                .split(group[0] as string)
+                .join('<file>'),
+            },
+          ];
+        const mid = Math.ceil(group.length / 2);
+        return [...(await probe(group.slice(0, mid))), ...(await probe(group.slice(mid)))];
+      }
     };
+    return probe(files);
   }
 
   #duckRunner(): DuckDbRunner {

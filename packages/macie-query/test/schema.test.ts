@@ -94,6 +94,7 @@ describe('athenaTableDdl', () => {
     );
     expect(projected).toContain("'projection.p_job.type'='injected'");
     expect(projected).toContain(
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's storage.location.template syntax.
       "'storage.location.template'='s3://macie-results-111122223333/AWSLogs/${p_admin}/Macie/${p_region}/${p_job}/${p_account}/'",
     );
   });
