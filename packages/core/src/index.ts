@@ -48,4 +48,5 @@ export {
   retry,
   sleep,
 } from './retry.js';
+export { createSeededRandom } from './seeded-random.js';
 export { isSensitive, REDACTED, Sensitive, sensitive } from './sensitive.js';
