@@ -51,7 +51,7 @@ export interface AuthorizeInput {
   cookies?: readonly string[];
   /** A raw `Cookie` header value. */
   cookieHeader?: string;
-  /** Request method, for the CSRF check. */
+  /** Request method, for the CSRF check. When omitted the request counts as unsafe (the check applies). */
   method?: string;
   /** Request headers (any case), for the CSRF check and as a cookie source. */
   headers?: Readonly<Record<string, string | undefined>>;
@@ -85,7 +85,17 @@ const isVerifier = (v: unknown): v is TokenVerifier =>
 const isSessionCookies = (v: unknown): v is SessionCookies =>
   typeof v === 'object' && v !== null && typeof (v as SessionCookies).read === 'function';
 
-/** The default context: identifiers and authorization claims, flattened to REST-safe scalars. */
+/**
+ * The default authorizer context: identifiers and authorization claims, flattened to REST-safe scalars
+ * (`groups` comma-joined). Missing claims are omitted.
+ *
+ * @param claims - Verified token claims.
+ * @returns `{ sub, username, clientId, scope, groups }` as far as present.
+ * @example
+ * ```ts
+ * createCookieAuthorizer({ verifier, context: (c) => ({ ...defaultAuthorizerContext(c), tenant: String(c.tenant) }) });
+ * ```
+ */
 export function defaultAuthorizerContext(claims: JwtPayload): AuthorizerContext {
   const out: AuthorizerContext = {};
   const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -113,7 +123,18 @@ function flatten(context: Record<string, unknown>): AuthorizerContext {
   return out;
 }
 
-/** `arn:aws:execute-api:region:account:apiId/stage/…` → `arn:aws:execute-api:region:account:apiId/stage/*`. */
+/**
+ * Widens a method or route ARN to every route of its stage, the cache-safe resource for IAM policies:
+ * a cached policy is reused for every route the authorizer protects.
+ *
+ * @param arn - `arn:aws:execute-api:region:account:apiId/stage/VERB/resource`.
+ * @returns `arn:aws:execute-api:region:account:apiId/stage/*` (the input unchanged when it is not such an ARN).
+ * @example
+ * ```ts
+ * stageWildcardArn('arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/GET/request');
+ * // 'arn:aws:execute-api:us-east-1:123456789012:abcdef123/test/*'
+ * ```
+ */
 export function stageWildcardArn(arn: string): string {
   const parts = arn.split(':');
   if (parts.length < 6) return arn;

@@ -42,7 +42,7 @@ export interface CookieJar {
   readonly bytes: number;
 }
 
-/** Default caps used by {@link readCookies}. */
+/** Default caps used by {@link readCookies}: API Gateway's header limit and 100 pairs. */
 export const DEFAULT_COOKIE_READ_LIMITS: Readonly<Required<CookieReadLimits>> = Object.freeze({
   maxBytes: 10_240,
   maxCookies: 100,

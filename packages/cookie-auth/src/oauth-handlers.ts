@@ -88,7 +88,18 @@ interface Transaction {
 const b64url = (bytes = 32) => randomBytes(bytes).toString('base64url');
 const s256 = (v: string) => createHash('sha256').update(v).digest('base64url');
 
-/** Constant-time string equality (hashing first makes the lengths equal, so length leaks nothing either). */
+/**
+ * Constant-time string equality for `state`, `nonce` and CSRF values: both sides are hashed first, so
+ * the comparison time depends on neither content nor length.
+ *
+ * @param a - One value.
+ * @param b - The other value.
+ * @returns `true` when equal.
+ * @example
+ * ```ts
+ * if (!constantTimeEqual(query.state, transaction.state)) return badRequest();
+ * ```
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
   const ha = createHash('sha256').update(a).digest();
   const hb = createHash('sha256').update(b).digest();

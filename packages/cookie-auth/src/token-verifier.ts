@@ -115,7 +115,16 @@ export interface TokenVerifier {
 
 const POOL_ID = /^(?<region>[a-z]{2}-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
 
-/** The issuer URL of a Cognito user pool. */
+/**
+ * The issuer URL (`iss`) of a Cognito user pool; its JWKS is at `<issuer>/.well-known/jwks.json`.
+ *
+ * @param userPoolId - e.g. `eu-west-1_AbCdEf123`.
+ * @throws {@link CookieAuthError} `INVALID_OPTION` when the id is malformed.
+ * @example
+ * ```ts
+ * cognitoIssuer('eu-west-1_AbCdEf123'); // 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbCdEf123'
+ * ```
+ */
 export function cognitoIssuer(userPoolId: string): string {
   const region = POOL_ID.exec(userPoolId)?.groups?.region;
   requireOption(region, 'cognito.userPoolId', 'a user pool id such as eu-west-1_AbCdEf123');
@@ -253,9 +262,11 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       'the exact iss value',
     );
     requireOption(
-      typeof c.jwksUri === 'string' && /^https?:\/\//.test(c.jwksUri),
+      typeof c.jwksUri === 'string' &&
+        (/^https:\/\//.test(c.jwksUri) ||
+          (options.jwksFetcher !== undefined && /^http:\/\//.test(c.jwksUri))),
       `issuers[${i}].jwksUri`,
-      'the JWKS URL',
+      'an https URL of the JWKS (http only with a custom jwksFetcher)',
     );
     requireOption(
       c.audience === null || arr(c.audience)?.length,
