@@ -112,12 +112,13 @@ try {
   const suiteId = AlgorithmSuiteIdentifier.ALG_AES256_GCM_IV12_TAG16_HKDF_SHA512_COMMIT_KEY;
   const binding = { contactId: randomUUID(), field: 'cardNumber' };
   const context = { contactId: binding.contactId, field: binding.field };
-  const bareText = (await bare.encrypt(keyring, PAN, { suiteId, encryptionContext: context })).result;
+  // Both sides decrypt the same message, so only the code path differs.
   const oursText = await ours.encrypt(PAN, binding);
+  const bareText = Buffer.from(oursText, 'base64url');
   // The machine is shared: alternate short batches of each side so load drift hits both alike, and
   // compare the summed CPU time of each side.
-  const batch = 25;
-  const rounds = Math.max(4, Math.ceil(N / batch));
+  const batch = 50;
+  const rounds = Math.max(8, Math.ceil(N / batch));
   const cpuOf = async (fn: () => Promise<unknown>) => {
     const start = process.cpuUsage();
     for (let i = 0; i < batch; i++) await fn();
@@ -131,19 +132,31 @@ try {
     oursDecrypt: () => ours.decrypt(oursText, binding),
   };
   const totals = { bareEncrypt: 0, oursEncrypt: 0, bareDecrypt: 0, oursDecrypt: 0 };
+  const roundRatios = { encrypt: [] as number[], decrypt: [] as number[] };
   for (const fn of Object.values(sides)) for (let i = 0; i < 50; i++) await fn(); // warm-up
   for (let r = 0; r < rounds; r++) {
-    for (const name of Object.keys(sides) as (keyof typeof sides)[]) totals[name] += await cpuOf(sides[name]);
+    // Rotate the order each round so no side always runs right after another's garbage.
+    const names = Object.keys(sides) as (keyof typeof sides)[];
+    const round = { bareEncrypt: 0, oursEncrypt: 0, bareDecrypt: 0, oursDecrypt: 0 };
+    for (let k = 0; k < names.length; k++) {
+      const name = names[(r + k) % names.length] as keyof typeof sides;
+      round[name] = await cpuOf(sides[name]);
+      totals[name] += round[name];
+    }
+    roundRatios.encrypt.push(round.oursEncrypt / round.bareEncrypt);
+    roundRatios.decrypt.push(round.oursDecrypt / round.bareDecrypt);
   }
   const ops = rounds * batch;
+  // The median of per-round ratios: a load spike on a shared machine spoils one round, not the figure.
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   const per = (ms: number) => (ms / ops).toFixed(3);
   print(
     'CPU ms per encrypt: bare ESDK / envelope-encrypt',
-    `${per(totals.bareEncrypt)} / ${per(totals.oursEncrypt)}  ratio ${(totals.oursEncrypt / totals.bareEncrypt).toFixed(2)} (target <= 1.2)`,
+    `${per(totals.bareEncrypt)} / ${per(totals.oursEncrypt)}  median ratio ${median(roundRatios.encrypt).toFixed(2)} (target <= 1.2)`,
   );
   print(
     'CPU ms per decrypt: bare ESDK / envelope-encrypt',
-    `${per(totals.bareDecrypt)} / ${per(totals.oursDecrypt)}  ratio ${(totals.oursDecrypt / totals.bareDecrypt).toFixed(2)} (target <= 1.2)`,
+    `${per(totals.bareDecrypt)} / ${per(totals.oursDecrypt)}  median ratio ${median(roundRatios.decrypt).toFixed(2)} (target <= 1.2)`,
   );
 }
 // 4. Import time of the entry point that holds createLexV2Handler (built dist), vs the ESDK alone.
