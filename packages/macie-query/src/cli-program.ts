@@ -4,6 +4,7 @@ import { type CliIo, cliOutput, createCliProgram, ExitCode, usageError } from '@
 import { createAthenaRunner } from '@secblocks/query-runner';
 import { QUESTIONS, type QuestionParams } from './catalog.js';
 import { athenaTableDdl } from './ddl.js';
+import { isMacieQueryError } from './errors.js';
 import type { ArchiveMembers, QuestionFilters } from './filters.js';
 import { buildHtmlReport } from './html-report.js';
 import { createMacieQuery, type MacieQuery } from './macie-query.js';
@@ -124,6 +125,25 @@ function openEngine(flags: EngineFlags, athenaClient: AthenaClient | undefined):
   return createMacieQuery({ local: flags.local, duckdb: { memoryLimit: flags.memoryLimit ?? '2GB' } });
 }
 
+// Bad input from the command line (a filter that is not an account ID, an unknown question, an empty
+// folder) is a usage error: exit code 2 with the message, never a stack.
+const USER_ERRORS = new Set([
+  'INVALID_FILTER',
+  'MISSING_PARAMETER',
+  'UNKNOWN_QUESTION',
+  'NO_RESULT_FILES',
+  'INVALID_OPTION',
+  'PROJECTION_FILTER_REQUIRED',
+]);
+const asUsage = async (fn: () => Promise<void>): Promise<void> => {
+  try {
+    await fn();
+  } catch (error) {
+    if (isMacieQueryError(error) && USER_ERRORS.has(error.code)) throw usageError(error.message);
+    throw error;
+  }
+};
+
 /** @internal Builds the `macie-query` program. */
 export function buildProgram(options: ProgramOptions): Command {
   const program = createCliProgram({
@@ -185,77 +205,81 @@ export function buildProgram(options: ProgramOptions): Command {
     .option('--sql', 'print the SQL and parameters instead of running')
     .option('--max-rows <n>', 'rows to keep', '100000')
     .option('--fail-on-rows', 'exit 1 when the answer has rows (e.g. for credentials in CI)')
-    .action(async (question: string, flags, cmd: Command) => {
-      const out = cliOutput(cmd);
-      const params = parseParams(flags.param ?? []);
-      const format = out.json ? 'json' : flags.format;
-      if (!['table', 'json', 'csv', 'chart'].includes(format))
-        throw usageError('--format must be table, json, csv or chart');
-      const mq = openEngine(flags, options.athenaClient);
-      try {
-        if (flags.sql) {
-          const emitted = await mq.sql(question, params);
-          out.result(emitted, (e) => `${e.sql}\n-- params: ${toJson(e.params)}`);
-          return;
+    .action((question: string, flags, cmd: Command) =>
+      asUsage(async () => {
+        const out = cliOutput(cmd);
+        const params = parseParams(flags.param ?? []);
+        const format = out.json ? 'json' : flags.format;
+        if (!['table', 'json', 'csv', 'chart'].includes(format))
+          throw usageError('--format must be table, json, csv or chart');
+        const mq = openEngine(flags, options.athenaClient);
+        try {
+          if (flags.sql) {
+            const emitted = await mq.sql(question, params);
+            out.result(emitted, (e) => `${e.sql}\n-- params: ${toJson(e.params)}`);
+            return;
+          }
+          const result = await mq.ask(question, params, { maxRows: Number(flags.maxRows) });
+          for (const s of result.skippedFiles) out.warn(`left out ${s.file}: ${s.reason}`);
+          if (result.truncated) out.warn(`only the first ${result.rows.length} rows are shown (--max-rows)`);
+          if (result.statistics.dataScannedBytes !== undefined) {
+            out.info(
+              `scanned ${result.statistics.dataScannedBytes} bytes (≈ $${(result.statistics.costUsd ?? 0).toFixed(4)})`,
+            );
+          }
+          if (format === 'json')
+            out.result(
+              JSON.parse(
+                toJson({
+                  id: result.id,
+                  columns: result.columns,
+                  rows: result.rows,
+                  statistics: result.statistics,
+                }),
+              ),
+            );
+          else if (format === 'csv') out.result(result, (r) => toCsv(r.columns, r.rows).replace(/\r\n$/, ''));
+          else if (format === 'chart') {
+            const label = result.columns.find((c) => c.kind === 'string')?.name ?? '';
+            const value = result.columns.find((c) => c.kind === 'number')?.name ?? '';
+            out.result(result, (r) => formatBarChart(r.rows, label, value));
+          } else out.result(result, (r) => `${r.title}\n\n${formatTable(r.columns, r.rows)}`);
+          if (flags.failOnRows && result.rows.length > 0) out.setExitCode(ExitCode.FINDINGS);
+        } finally {
+          await mq.close();
         }
-        const result = await mq.ask(question, params, { maxRows: Number(flags.maxRows) });
-        for (const s of result.skippedFiles) out.warn(`left out ${s.file}: ${s.reason}`);
-        if (result.truncated) out.warn(`only the first ${result.rows.length} rows are shown (--max-rows)`);
-        if (result.statistics.dataScannedBytes !== undefined) {
-          out.info(
-            `scanned ${result.statistics.dataScannedBytes} bytes (≈ $${(result.statistics.costUsd ?? 0).toFixed(4)})`,
-          );
-        }
-        if (format === 'json')
-          out.result(
-            JSON.parse(
-              toJson({
-                id: result.id,
-                columns: result.columns,
-                rows: result.rows,
-                statistics: result.statistics,
-              }),
-            ),
-          );
-        else if (format === 'csv') out.result(result, (r) => toCsv(r.columns, r.rows).replace(/\r\n$/, ''));
-        else if (format === 'chart') {
-          const label = result.columns.find((c) => c.kind === 'string')?.name ?? '';
-          const value = result.columns.find((c) => c.kind === 'number')?.name ?? '';
-          out.result(result, (r) => formatBarChart(r.rows, label, value));
-        } else out.result(result, (r) => `${r.title}\n\n${formatTable(r.columns, r.rows)}`);
-        if (flags.failOnRows && result.rows.length > 0) out.setExitCode(ExitCode.FINDINGS);
-      } finally {
-        await mq.close();
-      }
-    });
+      }),
+    );
 
   engineOptions(
     program.command('report').description('write the self-contained HTML report of the default questions'),
   )
     .requiredOption('--html <file>', 'where to write the report')
     .option('--title <text>', 'report title')
-    .action(async (flags, cmd: Command) => {
-      const out = cliOutput(cmd);
-      const mq = openEngine(flags, options.athenaClient);
-      try {
-        const { html, results } = await buildHtmlReport(
-          mq,
-          parseParams(flags.param ?? []),
-          flags.title ? { title: flags.title } : {},
-        );
-        writeFileSync(flags.html, html);
-        out.result(
-          {
-            file: flags.html,
-            bytes: Buffer.byteLength(html),
-            questions: results.map((r) => ({ id: r.id, rows: r.rows.length })),
-          },
-          (s) => `wrote ${s.file} (${s.bytes} bytes, ${s.questions.length} questions)`,
-        );
-      } finally {
-        await mq.close();
-      }
-    });
+    .action((flags, cmd: Command) =>
+      asUsage(async () => {
+        const out = cliOutput(cmd);
+        const mq = openEngine(flags, options.athenaClient);
+        try {
+          const { html, results } = await buildHtmlReport(
+            mq,
+            parseParams(flags.param ?? []),
+            flags.title ? { title: flags.title } : {},
+          );
+          writeFileSync(flags.html, html);
+          out.result(
+            {
+              file: flags.html,
+              bytes: Buffer.byteLength(html),
+              questions: results.map((r) => ({ id: r.id, rows: r.rows.length })),
+            },
+            (s) => `wrote ${s.file} (${s.bytes} bytes, ${s.questions.length} questions)`,
+          );
+        } finally {
+          await mq.close();
+        }
+      }),
+    );
 
   program
     .command('sample')

@@ -157,3 +157,5 @@ export function duckDbAthenaResponder(options: {
     close: () => (options.runner ? Promise.resolve() : duck.close()),
   };
 }
+
+export { type S3ResultsEmulator, startS3ResultsEmulator } from './s3-results-emulator.js';
