@@ -11,6 +11,8 @@
  *
  * Prints figures and ratios; asserts nothing about wall time.
  */
+
+import { Worker } from 'node:worker_threads';
 import {
   CreateSecretCommand,
   ListSecretsCommand,
@@ -136,37 +138,59 @@ async function baselineRun(vaultUrl: string, token: string, client: SecretsManag
 
 let baseline = { initial: Number.NaN, steady: Number.NaN };
 
+interface Emulators {
+  vaultUrl: string;
+  rootToken: string;
+  smEndpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts both emulators, with N secrets in Vault, on a worker thread. */
+function startWorker(n: number): Promise<Emulators> {
+  const worker = new Worker(new URL('./emulators-worker-loader.mjs', import.meta.url), {
+    workerData: { n, latencyMs: LATENCY_MS },
+  });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m: { vaultUrl: string; rootToken: string; smEndpoint: string }) =>
+      resolve({
+        ...m,
+        close: async () => {
+          worker.postMessage('close');
+          await new Promise((r) => worker.once('exit', r));
+        },
+      }),
+    );
+  });
+}
+
 async function latencyComparison(): Promise<void> {
   console.log(`\n## ${N} secrets, ${LATENCY_MS} ms latency per call, quotas enforced by the emulator`);
   // Baseline
   {
-    const vault = await startVaultEmulator({ latencyMs: LATENCY_MS });
-    const sm = await startSecretsManagerEmulator({ latencyMs: LATENCY_MS, enforceQuotas: true });
-    for (let i = 0; i < N; i++) vault.write('secret', `s${i}`, { v: String(i) });
-    const client = smClient(sm.endpoint);
+    const emu = await startWorker(N);
+    const client = smClient(emu.smEndpoint);
     let t = performance.now();
-    const f1 = await baselineRun(vault.url, vault.rootToken, client);
+    const f1 = await baselineRun(emu.vaultUrl, emu.rootToken, client);
     const initial = performance.now() - t;
     t = performance.now();
-    const f2 = await baselineRun(vault.url, vault.rootToken, client);
+    const f2 = await baselineRun(emu.vaultUrl, emu.rootToken, client);
     const steady = performance.now() - t;
     console.log(
       `baseline (sequential, AWS-sample style): initial ${seconds(initial)} (${f1} failed), steady state ${seconds(steady)} (${f2} failed)`,
     );
     client.destroy();
-    await Promise.all([vault.close(), sm.close()]);
+    await emu.close();
     baseline = { initial, steady };
   }
   // vault-sync, default rate limits (≤ 40 % of each quota)
   {
-    const vault = await startVaultEmulator({ latencyMs: LATENCY_MS });
-    const sm = await startSecretsManagerEmulator({ latencyMs: LATENCY_MS, enforceQuotas: true });
-    for (let i = 0; i < N; i++) vault.write('secret', `s${i}`, { v: String(i) });
-    const client = smClient(sm.endpoint);
+    const emu = await startWorker(N);
+    const client = smClient(emu.smEndpoint);
     const source = createVaultSource({
-      endpoint: vault.url,
+      endpoint: emu.vaultUrl,
       mount: 'secret',
-      auth: { method: 'token', token: vault.rootToken },
+      auth: { method: 'token', token: emu.rootToken },
     });
     const target = createSecretsManagerTarget({ client, nameTemplate: 'vs/{{path}}' });
     let t = performance.now();
@@ -188,7 +212,7 @@ async function latencyComparison(): Promise<void> {
     );
     console.log(`steady-state calls:                       ${JSON.stringify(r2.apiCalls)}`);
     client.destroy();
-    await Promise.all([vault.close(), sm.close()]);
+    await emu.close();
   }
 }
 
