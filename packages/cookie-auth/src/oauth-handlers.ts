@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { isSensitive, type Logger, type Sensitive, silentLogger } from '@secblocks/core';
+import { isSensitive, type Logger, retry, type Sensitive, silentLogger } from '@secblocks/core';
 import { readCookies } from './cookie-reader.js';
 import { type CsrfOptions, compileCsrfCheck } from './csrf-check.js';
 import { requireOption } from './errors.js';
@@ -53,6 +53,12 @@ export interface OAuthHandlerOptions {
   csrf?: CsrfOptions;
   /** Header-budget inputs checked at creation. Pass `false` to skip (not recommended). @defaultValue `{}` */
   headerBudget?: HeaderBudgetInput | false;
+  /**
+   * Attempts per call to the token and revocation endpoints; network errors, timeouts (5 s) and 5xx are
+   * retried with jittered exponential backoff, OAuth errors (4xx) never.
+   * @defaultValue `3`
+   */
+  endpointAttempts?: number;
   /** `fetch` used for the token and revocation endpoints. @defaultValue `globalThis.fetch` */
   fetch?: typeof fetch;
   /** Receives reason codes, never tokens, codes, verifiers or cookie values. @defaultValue silent */
@@ -83,6 +89,13 @@ interface Transaction {
   verifier: string;
   returnTo: string;
   exp: number;
+}
+
+/** A 5xx from a Cognito endpoint, thrown inside the retry loop only. */
+class ServerError extends Error {
+  constructor(readonly result: { status: number; json: Record<string, unknown> | undefined }) {
+    super(`HTTP ${result.status}`);
+  }
 }
 
 const b64url = (bytes = 32) => randomBytes(bytes).toString('base64url');
@@ -228,6 +241,12 @@ export function createOAuthHandlers(options: OAuthHandlerOptions): OAuthHandlers
   const accessVerifier = createTokenVerifier({ ...options.verifier, tokenUse: 'access' });
   const idVerifier = createTokenVerifier({ ...options.verifier, tokenUse: 'id', isRevoked: undefined });
   const csrf = compileCsrfCheck(options.csrf ?? {});
+  const attempts = options.endpointAttempts ?? 3;
+  requireOption(
+    Number.isInteger(attempts) && attempts >= 1 && attempts <= 5,
+    'endpointAttempts',
+    'an integer from 1 to 5',
+  );
   const doFetch = options.fetch ?? globalThis.fetch;
   requireOption(typeof doFetch === 'function', 'fetch', 'a fetch implementation');
   const logger = options.logger ?? silentLogger;
@@ -297,22 +316,39 @@ export function createOAuthHandlers(options: OAuthHandlerOptions): OAuthHandlers
       // client_secret_basic: RFC 6749 §2.3.1 form-encodes id and secret before base64.
       h.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(s)}`).toString('base64')}`;
     }
-    const res = await doFetch(`${base}${path}`, {
-      method: 'POST',
-      headers: h,
-      body: new URLSearchParams(form).toString(),
-      redirect: 'manual',
-      signal: AbortSignal.timeout(5000),
-    });
-    const text = await res.text();
-    let json: Record<string, unknown> | undefined;
+    const body = new URLSearchParams(form).toString();
+    const once = async () => {
+      const res = await doFetch(`${base}${path}`, {
+        method: 'POST',
+        headers: h,
+        body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(5000),
+      });
+      const text = await res.text();
+      let json: Record<string, unknown> | undefined;
+      try {
+        const parsed: unknown = text ? JSON.parse(text) : undefined;
+        json = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+      } catch {
+        json = undefined;
+      }
+      const result = { status: res.status, json };
+      if (res.status >= 500) throw new ServerError(result);
+      return result;
+    };
     try {
-      const parsed: unknown = text ? JSON.parse(text) : undefined;
-      json = parsed && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
-    } catch {
-      json = undefined;
+      // Network failures, timeouts and 5xx are retried with jittered backoff; 4xx (invalid_grant, …) never.
+      return await retry(once, {
+        maxAttempts: attempts,
+        isRetryable: (e) =>
+          e instanceof ServerError ||
+          (e instanceof Error && (e.name === 'TypeError' || e.name === 'TimeoutError')),
+      });
+    } catch (e) {
+      if (e instanceof ServerError) return e.result;
+      throw e;
     }
-    return { status: res.status, json };
   };
   const oauthError = (json: Record<string, unknown> | undefined): string =>
     typeof json?.error === 'string' && OAUTH_ERRORS.has(json.error) ? json.error : 'unknown_error';

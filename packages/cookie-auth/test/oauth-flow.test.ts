@@ -484,10 +484,27 @@ describe('createOAuthHandlers', () => {
       expect(res.cookies.every((c) => parseSetCookie(c).maxAge === 0)).toBe(true);
     });
 
-    it('keeps the cookies and answers 502 when the token endpoint fails', async () => {
+    it('retries a 5xx from the token endpoint and succeeds', async () => {
       const h = createOAuthHandlers(optionsFor());
       const { browser } = await signIn(h);
       idp.failNext('token');
+      const before = idp.count('token');
+      const res = await h.refresh(
+        httpApiProxyEvent({
+          method: 'POST',
+          path: '/auth/session/refresh',
+          cookies: browser.cookiesFor('/auth/session/refresh'),
+          headers: CSRF,
+        }),
+      );
+      expect(res.statusCode).toBe(200);
+      expect(idp.count('token') - before).toBe(2);
+    });
+
+    it('keeps the cookies and answers 502 when the token endpoint keeps failing', async () => {
+      const h = createOAuthHandlers(optionsFor({ endpointAttempts: 2 }));
+      const { browser } = await signIn(h);
+      idp.failNext('token', 2);
       const res = await h.refresh(
         httpApiProxyEvent({
           method: 'POST',
