@@ -474,10 +474,12 @@ describe('createOAuthHandlers', () => {
       await h.logout(
         httpApiProxyEvent({ method: 'POST', path: '/auth/session/logout', cookies, headers: CSRF }),
       );
+      const before = idp.count('token');
       const res = await h.refresh(
         httpApiProxyEvent({ method: 'POST', path: '/auth/session/refresh', cookies, headers: CSRF }),
       );
       expect(res.statusCode).toBe(401);
+      expect(idp.count('token') - before).toBe(1); // OAuth errors are never retried
       expect(cookieNames(res)).toEqual(
         expect.arrayContaining(['__Host-access-token', '__Secure-refresh-token']),
       );
@@ -505,6 +507,7 @@ describe('createOAuthHandlers', () => {
       const h = createOAuthHandlers(optionsFor({ endpointAttempts: 2 }));
       const { browser } = await signIn(h);
       idp.failNext('token', 2);
+      const before = idp.count('token');
       const res = await h.refresh(
         httpApiProxyEvent({
           method: 'POST',
@@ -515,6 +518,7 @@ describe('createOAuthHandlers', () => {
       );
       expect(res.statusCode).toBe(502);
       expect(res.cookies).toEqual([]);
+      expect(idp.count('token') - before).toBe(2);
     });
 
     it('answers 401 without a refresh cookie', async () => {
