@@ -1,14 +1,21 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { type CliIo, cliOutput, createCliProgram, ExitCode, usageError } from '@secblocks/core';
+import { buildCloudFormationTemplate } from './cloudformation.js';
 import { compileContributorInsightsRule } from './compile-contributor-insights.js';
 import { compileLogsInsights } from './compile-logs-insights.js';
 import { compileSql } from './compile-sql.js';
+import { buildDashboardBody } from './dashboard.js';
+import { renderHtmlReport } from './html-report.js';
 import { expandLocalPaths, readWafLogFiles } from './local-files.js';
+import { createLogsInsightsRunner } from './logs-insights-runner.js';
 import { getQuestion, QUESTION_CATALOG } from './question.js';
 import type { QuestionResult } from './question-result.js';
 import { evaluateQuestion } from './reference-evaluator.js';
+import { captchaOnRbrRule } from './rule-builders.js';
+import { recommendRateBasedRule } from './rule-recommender.js';
 import { generateSampleLines } from './sample-generator.js';
 import { detectSchemaDrift } from './schema.js';
 import { formatTable } from './terminal-report.js';
@@ -30,7 +37,11 @@ const positiveInt = (flag: string, v: string): number => {
  * @param io - Output streams.
  * @internal
  */
-export function buildProgram(io?: CliIo): Command {
+export function buildProgram(
+  io?: CliIo,
+  deps: { logsClient?: CloudWatchLogsClient; now?: () => number } = {},
+): Command {
+  const now = deps.now ?? Date.now;
   const program = createCliProgram({
     name: 'waf-insights',
     version: VERSION,
@@ -92,22 +103,52 @@ export function buildProgram(io?: CliIo): Command {
 
   program
     .command('run <question>')
-    .description('answer a question from local log files (plain or .gz NDJSON)')
-    .requiredOption('--local <paths...>', 'files, directories or dir/*.gz patterns')
+    .description('answer a question from local log files (--local) or a CloudWatch Logs group (--log-group)')
+    .option('--local <paths...>', 'files, directories or dir/*.gz patterns (plain or gzip NDJSON)')
+    .option('--log-group <names...>', 'WAF log groups (aws-waf-logs-...) to query with Logs Insights')
+    .option('--since <duration>', 'with --log-group: how far back, e.g. 15m, 6h, 7d', '1h')
+    .option('--region <region>', 'with --log-group: AWS Region (default from the environment)')
     .option('--limit <n>', 'rows to show')
-    .action(async (id: string, o: { local: string[]; limit?: string }, cmd: Command) => {
-      const q = getQuestion(id);
-      const question = o.limit ? { ...q, limit: positiveInt('--limit', o.limit) } : q;
-      const { records, stats } = await readWafLogFiles(await expandLocalPaths(o.local));
-      const result = evaluateQuestion(
-        question,
-        records.map((r) => r.record),
-      );
-      const out = cliOutput(cmd);
-      const skipped = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
-      if (skipped > 0) out.warn(`skipped ${skipped} malformed line(s): ${JSON.stringify(stats.skipped)}`);
-      out.result({ ...result, stats }, (r: QuestionResult) => formatTable(question, r));
-    });
+    .action(
+      async (
+        id: string,
+        o: { local?: string[]; logGroup?: string[]; since: string; region?: string; limit?: string },
+        cmd: Command,
+      ) => {
+        const q = getQuestion(id);
+        const question = o.limit ? { ...q, limit: positiveInt('--limit', o.limit) } : q;
+        const out = cliOutput(cmd);
+        if ((o.local ? 1 : 0) + (o.logGroup ? 1 : 0) !== 1)
+          throw usageError('give exactly one of --local or --log-group');
+        if (o.logGroup) {
+          const since = parseDuration(o.since);
+          const runner = createLogsInsightsRunner({
+            logGroupNames: o.logGroup,
+            ...(deps.logsClient
+              ? { client: deps.logsClient }
+              : { clientConfig: o.region ? { region: o.region } : {} }),
+          });
+          const end = now();
+          const result = await runner.runQuestion(question, { start: end - since, end });
+          if (result.approximate)
+            out.warn('result is approximate (distinct counts or a slice at the 10,000-row cap)');
+          out.result(
+            result,
+            (r) =>
+              `${formatTable(question, r)}\n${r.queries} quer${r.queries === 1 ? 'y' : 'ies'}, ${r.bytesScanned} bytes scanned`,
+          );
+          return;
+        }
+        const { records, stats } = await readWafLogFiles(await expandLocalPaths(o.local as string[]));
+        const result = evaluateQuestion(
+          question,
+          records.map((r) => r.record),
+        );
+        const skipped = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
+        if (skipped > 0) out.warn(`skipped ${skipped} malformed line(s): ${JSON.stringify(stats.skipped)}`);
+        out.result({ ...result, stats }, (r: QuestionResult) => formatTable(question, r));
+      },
+    );
 
   program
     .command('schema-drift')
@@ -146,7 +187,8 @@ export function buildProgram(io?: CliIo): Command {
         if (!Number.isInteger(malformedEvery) || malformedEvery < 0)
           throw usageError('--malformed-every must be >= 0');
         await mkdir(o.out, { recursive: true });
-        const perFile = Math.ceil(records / files);
+        const lines = records + (malformedEvery > 0 ? Math.floor(records / malformedEvery) : 0);
+        const perFile = Math.ceil(lines / files);
         const written: string[] = [];
         let buf: Buffer[] = [];
         let n = 0;
@@ -169,5 +211,116 @@ export function buildProgram(io?: CliIo): Command {
       },
     );
 
+  program
+    .command('dashboard')
+    .description('print a CloudWatch dashboard body (JSON for PutDashboard)')
+    .requiredOption('--web-acl <name>', 'web ACL name')
+    .requiredOption('--log-group <name>', 'WAF log group (aws-waf-logs-...)')
+    .option('--region <region>', 'web ACL Region', 'us-east-1')
+    .option('--cloudfront', 'CloudFront web ACL (no Region dimension)')
+    .action((o: { webAcl: string; logGroup: string; region: string; cloudfront?: boolean }, cmd: Command) => {
+      const body = buildDashboardBody({
+        webAclName: o.webAcl,
+        logGroupName: o.logGroup,
+        region: o.region,
+        scope: o.cloudfront ? 'CLOUDFRONT' : 'REGIONAL',
+      });
+      cliOutput(cmd).result(body, (b) => JSON.stringify(b, null, 2));
+    });
+
+  program
+    .command('template')
+    .description('print the CloudFormation template (dashboard, Contributor Insights rules, saved queries)')
+    .option('--cloudfront', 'CloudFront web ACL (no Region dimension)')
+    .action((o: { cloudfront?: boolean }, cmd: Command) => {
+      const t = buildCloudFormationTemplate({ scope: o.cloudfront ? 'CLOUDFRONT' : 'REGIONAL' });
+      cliOutput(cmd).result(t, (x) => JSON.stringify(x, null, 2));
+    });
+
+  const rule = program.command('rule').description('build WAFv2 rule JSON');
+  rule
+    .command('captcha')
+    .description('rate-based CAPTCHA rule (the CaptchaOnRBR rule of the AWS CAPTCHA post)')
+    .option('--limit <n>', 'requests per IP per 5 minutes', '100')
+    .option('--immunity <seconds>', 'CAPTCHA immunity time (60-259200)', '300')
+    .option('--uri-contains <text>', 'scope-down: URI path contains', '/store')
+    .option('--name <name>', 'rule name', 'CaptchaOnRBR')
+    .action((o: { limit: string; immunity: string; uriContains: string; name: string }, cmd: Command) => {
+      const r = captchaOnRbrRule({
+        limit: Number(o.limit),
+        immunityTime: Number(o.immunity),
+        uriContains: o.uriContains,
+        name: o.name,
+      });
+      cliOutput(cmd).result(r, (x) => JSON.stringify(x, null, 2));
+    });
+
+  program
+    .command('recommend')
+    .description('propose a rate-based rule from local logs and replay it')
+    .requiredOption('--local <paths...>', 'files, directories or dir/*.gz patterns')
+    .option('--uri-prefix <prefix>', 'only consider URIs starting with this prefix')
+    .option('--action <action>', 'COUNT, CAPTCHA, CHALLENGE or BLOCK', 'CAPTCHA')
+    .option('--window <seconds>', 'evaluation window (60, 120, 300, 600)', '300')
+    .action(
+      async (o: { local: string[]; uriPrefix?: string; action: string; window: string }, cmd: Command) => {
+        const { records } = await readWafLogFiles(await expandLocalPaths(o.local));
+        const action = o.action.toUpperCase();
+        if (!['COUNT', 'CAPTCHA', 'CHALLENGE', 'BLOCK'].includes(action))
+          throw usageError('--action must be COUNT, CAPTCHA, CHALLENGE or BLOCK');
+        const rec = recommendRateBasedRule(
+          records.map((r) => r.record),
+          {
+            action: action as 'COUNT',
+            evaluationWindowSec: Number(o.window),
+            ...(o.uriPrefix !== undefined ? { uriPrefix: o.uriPrefix } : {}),
+          },
+        );
+        cliOutput(cmd).result(rec, (r) =>
+          [
+            JSON.stringify(r.rule, null, 2),
+            `per-IP requests per ${o.window}s window: p50 ${r.statistics.p50}, p95 ${r.statistics.p95}, p99 ${r.statistics.p99}, max ${r.statistics.max}`,
+            `replay: ${r.replay.requests} request(s) from ${r.replay.keys.length} IP(s) would be acted on (${r.replay.previouslyAllowed} were allowed)`,
+            ...r.replay.keys.slice(0, 10).map((k) => `  ${k.key}  ${k.requests}`),
+          ].join('\n'),
+        );
+      },
+    );
+
+  program
+    .command('report')
+    .description('write a self-contained HTML report (inline SVG, works offline) from local logs')
+    .requiredOption('--local <paths...>', 'files, directories or dir/*.gz patterns')
+    .requiredOption('--html <file>', 'output file')
+    .action(async (o: { local: string[]; html: string }, cmd: Command) => {
+      const files = await expandLocalPaths(o.local);
+      const { records, stats } = await readWafLogFiles(files);
+      const plain = records.map((r) => r.record);
+      const sections = QUESTION_CATALOG.map((question) => ({
+        question,
+        result: evaluateQuestion(question, plain),
+      }));
+      const skipped = Object.values(stats.skipped).reduce((a, b) => a + b, 0);
+      await writeFile(
+        o.html,
+        renderHtmlReport(sections, {
+          subtitle: `${stats.records} records from ${files.length} file(s); ${skipped} malformed line(s) skipped`,
+        }),
+      );
+      cliOutput(cmd).result(
+        { html: o.html, records: stats.records, skipped, sections: sections.length },
+        (r) => `wrote ${r.html} (${r.sections} sections, ${r.records} records)`,
+      );
+    });
+
   return program;
+}
+
+/** Parses `90s`, `15m`, `6h`, `7d` into milliseconds. */
+function parseDuration(text: string): number {
+  const m = /^(\d+)([smhd])$/.exec(text);
+  if (!m) throw usageError('--since must look like 15m, 6h or 7d');
+  const n = Number(m[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2] as 's'];
+  if (n < 60_000 || n > 90 * 86_400_000) throw usageError('--since must be between 1m and 90d');
+  return n;
 }

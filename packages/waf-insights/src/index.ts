@@ -1,4 +1,11 @@
 export {
+  buildCloudFormationTemplate,
+  type CloudFormationTemplate,
+  RESOURCE_REQUIRED_PROPERTIES,
+  type TemplateOptions,
+  validateTemplate,
+} from './cloudformation.js';
+export {
   CONTRIBUTOR_INSIGHTS_LIMITS,
   type ContributorInsightsCompileResult,
   type ContributorInsightsOptions,
@@ -7,6 +14,13 @@ export {
 } from './compile-contributor-insights.js';
 export { compileLogsInsights, LOGS_INSIGHTS_MAX_QUERY_LENGTH } from './compile-logs-insights.js';
 export { compileSql, type SqlCompileOptions, type SqlDialect } from './compile-sql.js';
+export {
+  buildDashboardBody,
+  DASHBOARD_LIMITS,
+  type DashboardBody,
+  type DashboardOptions,
+  validateDashboardBody,
+} from './dashboard.js';
 export { isWafInsightsError, WafInsightsError, WafInsightsErrorCode } from './errors.js';
 export {
   assertSafeParameter,
@@ -15,6 +29,8 @@ export {
   sqlIdentifier,
   sqlString,
 } from './escape.js';
+export { type HtmlReportOptions, type ReportSection, renderHtmlReport } from './html-report.js';
+export { expandLocalPaths, readWafLogFiles, streamWafLogFiles } from './local-files.js';
 export {
   createWafLogParser,
   emptyParseStats,
@@ -57,6 +73,7 @@ export {
   type Question,
   SCALAR_FIELD_PATHS,
   type ScalarField,
+  SECRET_HEADERS,
 } from './question.js';
 export {
   compareCodePoints,
@@ -71,6 +88,26 @@ export {
   REFERER_HOST_PATTERN,
   scalarValue,
 } from './reference-evaluator.js';
+export {
+  type AggregateKey,
+  buildRateBasedRule,
+  CAPTCHA_IMMUNITY_RANGE,
+  CHALLENGE_IMMUNITY_RANGE,
+  type CustomKey,
+  captchaOnRbrRule,
+  EVALUATION_WINDOWS,
+  type FieldToMatch,
+  RATE_LIMIT_RANGE,
+  type RateBasedRuleOptions,
+  type RateBasedStatement,
+  type RuleAction,
+  type TextTransformation,
+  uriPathMatch,
+  type WafRule,
+  type WafStatement,
+} from './rule-builders.js';
+export { type Recommendation, type RecommendOptions, recommendRateBasedRule } from './rule-recommender.js';
+export { type ReplayResult, replayRule, statementMatches } from './rule-replay.js';
 export {
   BOT_CATEGORY_LABEL_PREFIX,
   generateSampleLines,
@@ -103,3 +140,4 @@ export {
   DUCKDB_COLUMNS,
   duckDbColumns,
 } from './schema-ddl.js';
+export { formatTable } from './terminal-report.js';

@@ -66,7 +66,7 @@ export interface LogsInsightsRunnerOptions {
 export interface LogsInsightsRunOptions {
   /** Start of the range, epoch ms (inclusive). */
   start: number;
-  /** End of the range, epoch ms (exclusive). */
+  /** End of the range, epoch ms (exclusive). Logs Insights works in whole seconds: the range is widened to them. */
   end: number;
   /** Aborts the run; queries in flight are stopped with StopQuery. */
   signal?: AbortSignal;
@@ -178,8 +178,9 @@ export function createLogsInsightsRunner(options: LogsInsightsRunnerOptions): Lo
             new StartQueryCommand({
               logGroupNames: groups,
               queryString,
-              // StartQuery takes epoch seconds, both ends inclusive: [start, end) in ms maps to [ceil(start), ceil(end)-1] s.
-              startTime: Math.ceil(o.start / 1000),
+              // StartQuery takes epoch seconds, both ends inclusive: the range [start, end) in ms is widened
+              // to whole seconds, [floor(start), ceil(end) - 1], so consecutive slices never overlap or gap.
+              startTime: Math.floor(o.start / 1000),
               endTime: Math.ceil(o.end / 1000) - 1,
               limit: Math.min(o.limit ?? rowCap, rowCap),
             }),
@@ -274,7 +275,12 @@ export function createLogsInsightsRunner(options: LogsInsightsRunnerOptions): Lo
           return out.rows;
         }
         sliced = true;
-        const mid = start + Math.floor((end - start) / 2 / 1000) * 1000;
+        // Split on a whole second so both halves map to disjoint StartQuery ranges.
+        const mid = Math.floor((Math.floor(start / 1000) + Math.ceil(end / 1000)) / 2) * 1000;
+        if (mid <= start || mid >= end) {
+          approximate = true;
+          return out.rows;
+        }
         const [a, b] = await Promise.all([runSlice(start, mid), runSlice(mid, end)]);
         return [...a, ...b];
       };

@@ -139,6 +139,17 @@ export function isMultiValued(d: Dimension): boolean {
 
 const NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 
+/** Headers that carry credentials or session tokens; questions may not group by them. */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'cookie',
+  'set-cookie',
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'x-amz-security-token',
+  'x-csrf-token',
+]);
+
 /**
  * Checks a question (from the catalog or your own) and returns it. Every parameter string is checked
  * for control characters; structure limits are enforced.
@@ -173,6 +184,12 @@ export function defineQuestion(q: Question): Question {
       assertSafeParameter('header', d.name);
       if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(d.name))
         throw invalidParameter('header', 'an HTTP header name');
+      // Credentials never become a group key (so they never reach a report, dashboard or CLI output).
+      if (SECRET_HEADERS.has(d.name.toLowerCase()))
+        throw invalidParameter(
+          'header',
+          'a header that does not carry credentials (cookie, authorization, x-api-key are refused)',
+        );
     }
     if (d.kind === 'label' && d.prefix !== undefined) assertSafeParameter('labelPrefix', d.prefix);
     if (d.kind === 'timeBin' && ![1, 5, 10, 15, 30, 60].includes(d.minutes))
