@@ -80,8 +80,10 @@ function globSetMatcher(patterns: readonly string[]): Matcher {
   return (value) => {
     if (matchAll || emptySuffix || exact.has(value)) return true;
     if (suffixes.size > 0) {
-      for (let i = 0; i < value.length; i++) {
-        if (firstChars.has(value[i]) && suffixes.has(value.slice(i))) return true;
+      for (const c of firstChars) {
+        for (let i = value.indexOf(c as string); i >= 0; i = value.indexOf(c as string, i + 1)) {
+          if (suffixes.has(value.slice(i))) return true;
+        }
       }
     }
     return regexes.some((r) => r.test(value));
