@@ -44,10 +44,12 @@ describe('startOidcEmulator', () => {
     idp.rotateKeys();
     const rotated = idp.mintToken();
     expect((await v.verify(rotated)).ok).toBe(true);
-    const jwks = await (await fetch(`${idp.url}/.well-known/jwks.json`)).json();
+    const jwks = (await (await fetch(`${idp.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] };
     expect(jwks.keys).toHaveLength(2);
     idp.retireOldKeys();
-    expect((await (await fetch(`${idp.url}/.well-known/jwks.json`)).json()).keys).toHaveLength(1);
+    expect(
+      ((await (await fetch(`${idp.url}/.well-known/jwks.json`)).json()) as { keys: unknown[] }).keys,
+    ).toHaveLength(1);
     expect(idp.count('jwks') - before).toBe(4);
   });
 
@@ -81,7 +83,7 @@ describe('startOidcEmulator', () => {
     const c = await code();
     const res = await token(form(c));
     expect(res.status).toBe(200);
-    const body = await res.json();
+    const body = (await res.json()) as Record<string, string>;
     expect(Object.keys(body).sort()).toEqual([
       'access_token',
       'expires_in',
@@ -91,13 +93,13 @@ describe('startOidcEmulator', () => {
     ]);
     expect(await (await token(form(c))).json()).toEqual({ error: 'invalid_grant' });
 
-    const refreshed = await (
+    const refreshed = (await (
       await token({
         grant_type: 'refresh_token',
         client_id: 'emulatorclient1',
-        refresh_token: body.refresh_token,
+        refresh_token: body.refresh_token as string,
       })
-    ).json();
+    ).json()) as Record<string, string>;
     expect(refreshed.refresh_token).toEqual(expect.any(String));
     expect(refreshed.refresh_token).not.toBe(body.refresh_token);
     expect(
@@ -105,7 +107,7 @@ describe('startOidcEmulator', () => {
         await token({
           grant_type: 'refresh_token',
           client_id: 'emulatorclient1',
-          refresh_token: body.refresh_token,
+          refresh_token: body.refresh_token as string,
         })
       ).json(),
     ).toEqual({ error: 'invalid_grant' });
