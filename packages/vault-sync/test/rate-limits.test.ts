@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_RATE_LIMITS, plan, sync, VaultSyncErrorCode } from '../src/index.js';
+import { plan, sync, VaultSyncErrorCode } from '../src/index.js';
 import { type Harness, startHarness } from './harness.js';
 
 let h: Harness;
