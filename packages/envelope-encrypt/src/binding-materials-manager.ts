@@ -4,7 +4,7 @@ import {
   NodeEncryptionMaterial,
   type NodeEncryptionRequest,
   type NodeMaterialsManager,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
 import {
   BINDING_KEY,
   contextMismatches,

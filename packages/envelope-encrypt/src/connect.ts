@@ -1,5 +1,7 @@
 import { createPrivateKey, KeyObject } from 'node:crypto';
-import { buildClient, CommitmentPolicy, RawRsaKeyringNode } from '@aws-crypto/client-node';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { CommitmentPolicy } from '@aws-crypto/material-management-node';
+import { RawRsaKeyringNode } from '@aws-crypto/raw-rsa-keyring-node';
 import { type Logger, type Sensitive, sensitive, silentLogger } from '@secblocks/core';
 import { fromAnyBase64 } from './base64url.js';
 import { EnvelopeError, EnvelopeErrorCode, isEnvelopeError, requireOption } from './errors.js';
@@ -259,7 +261,7 @@ export function createConnectStoredInputDecryptor(
     );
   });
   // Connect's messages do not commit to their key; this client is used for them and nothing else.
-  const client = buildClient({
+  const client = buildDecrypt({
     commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_ALLOW_DECRYPT,
     maxEncryptedDataKeys: 2,
   });

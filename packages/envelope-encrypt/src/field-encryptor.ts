@@ -1,13 +1,16 @@
 import {
-  AlgorithmSuiteIdentifier,
-  buildClient,
-  CommitmentPolicy,
   getLocalCryptographicMaterialsCache,
-  type KeyringNode,
   NodeCachingMaterialsManager,
+} from '@aws-crypto/caching-materials-manager-node';
+import { buildDecrypt } from '@aws-crypto/decrypt-node';
+import { buildEncrypt } from '@aws-crypto/encrypt-node';
+import {
+  AlgorithmSuiteIdentifier,
+  CommitmentPolicy,
+  type KeyringNode,
   NodeDefaultCryptographicMaterialsManager,
   type NodeMaterialsManager,
-} from '@aws-crypto/client-node';
+} from '@aws-crypto/material-management-node';
 import { isSensitive, type Logger, type Sensitive, sensitive, silentLogger } from '@secblocks/core';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 import { BindingMaterialsManager } from './binding-materials-manager.js';
@@ -238,10 +241,11 @@ export function createFieldEncryptor(options: FieldEncryptorOptions): FieldEncry
     if (keyrings.decrypt) decryptCmm = caching(keyrings.decrypt);
   }
   const staticKeys = Object.keys(staticContext);
-  const client = buildClient({
+  const clientOptions = {
     commitmentPolicy: CommitmentPolicy.REQUIRE_ENCRYPT_REQUIRE_DECRYPT,
     maxEncryptedDataKeys: maxKeys,
-  });
+  };
+  const client = { ...buildEncrypt(clientOptions), ...buildDecrypt(clientOptions) };
 
   const bindingContext = (binding: FieldBinding): Record<string, string> => {
     if (typeof binding !== 'object' || binding === null) {

@@ -1,19 +1,19 @@
 import { constants, type KeyObject } from 'node:crypto';
 import {
+  type AwsEsdkKMSInterface,
   cacheClients,
   getClient,
-  type KeyringNode,
-  KmsKeyringNode,
-  type KmsNodeClientSupplier,
-  RawAesKeyringNode,
-  RawAesWrappingSuiteIdentifier,
-  RawRsaKeyringNode,
-} from '@aws-crypto/client-node';
+  type KmsClientSupplier,
+} from '@aws-crypto/kms-keyring';
+import type { KeyringNode } from '@aws-crypto/material-management-node';
+import { RawAesKeyringNode, RawAesWrappingSuiteIdentifier } from '@aws-crypto/raw-aes-keyring-node';
+import { RawRsaKeyringNode } from '@aws-crypto/raw-rsa-keyring-node';
 import { KMS, type KMSClientConfig } from '@aws-sdk/client-kms';
 import { requireOption } from './errors.js';
+import { KmsKeyring } from './kms-keyring.js';
 
 /** A function returning the aggregated `KMS` client for a region (or `false` to refuse the region). */
-export type KmsClientProvider = KmsNodeClientSupplier;
+export type KmsClientProvider = KmsClientSupplier<AwsEsdkKMSInterface>;
 
 /** KMS keys: the usual choice. Encrypt with a generator (+ additional keys), decrypt with key ARNs. */
 export interface KmsKeyringOptions {
@@ -170,7 +170,7 @@ function buildKms(o: KmsKeyringOptions): BuiltKeyrings {
       'keyring.discoveryFilter',
       '{ accountIds: 12-digit account IDs (at least one), partition: e.g. "aws" }',
     );
-    const keyring = new KmsKeyringNode({
+    const keyring = new KmsKeyring({
       discovery: true,
       discoveryFilter: { accountIDs: [...f.accountIds], partition: f.partition },
       clientProvider,
@@ -194,7 +194,7 @@ function buildKms(o: KmsKeyringOptions): BuiltKeyrings {
       'key ARNs (arn:aws:kms:<region>:<account>:key/<id>); aliases never match a message',
     );
     if (arns.length > 0) {
-      decrypt = new KmsKeyringNode({
+      decrypt = new KmsKeyring({
         keyIds: [...arns],
         clientProvider,
         ...(grantTokens ? { grantTokens } : {}),
@@ -210,7 +210,7 @@ function buildKms(o: KmsKeyringOptions): BuiltKeyrings {
   const encrypt =
     o.generatorKeyId === undefined
       ? undefined
-      : new KmsKeyringNode({
+      : new KmsKeyring({
           generatorKeyId: o.generatorKeyId,
           keyIds: [...additional],
           clientProvider,
