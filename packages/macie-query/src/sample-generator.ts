@@ -115,7 +115,14 @@ export function* generateSampleRecords(options: SampleOptions): Generator<Sample
   }
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
-  const hex = (n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');
+  const hex = (n: number) => {
+    let out = '';
+    while (out.length < n)
+      out += Math.floor(rand() * 4294967296)
+        .toString(16)
+        .padStart(8, '0');
+    return out.slice(0, n);
+  };
   const uuid = () => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
   const admin = '999988887777';
   const accounts = Array.from({ length: nAccounts }, (_, i) =>
@@ -389,6 +396,8 @@ export interface WriteSampleOptions extends SampleOptions {
   outDir: string;
   /** Records per `.jsonl.gz` file (Macie writes several per file). @defaultValue `1000` */
   recordsPerFile?: number;
+  /** gzip level (1 fastest … 9 smallest). @defaultValue `6` */
+  gzipLevel?: number;
 }
 
 /** What {@link writeSampleCorpus} wrote. */
@@ -418,6 +427,9 @@ export function writeSampleCorpus(options: WriteSampleOptions): SampleCorpusSumm
     throw invalidOption('outDir', 'a folder path');
   const perFile = options.recordsPerFile ?? 1000;
   if (!Number.isInteger(perFile) || perFile < 1) throw invalidOption('recordsPerFile', 'a positive integer');
+  const level = options.gzipLevel ?? 6;
+  if (!Number.isInteger(level) || level < 1 || level > 9)
+    throw invalidOption('gzipLevel', 'an integer from 1 to 9');
   const open = new Map<string, { key: string; lines: string[] }>();
   const summary: SampleCorpusSummary = { files: 0, records: 0, bytes: 0 };
   const flush = (folder: string) => {
@@ -425,7 +437,7 @@ export function writeSampleCorpus(options: WriteSampleOptions): SampleCorpusSumm
     if (!f || f.lines.length === 0) return;
     const path = join(options.outDir, f.key);
     mkdirSync(dirname(path), { recursive: true });
-    const gz = gzipSync(`${f.lines.join('\n')}\n`, { level: 6 });
+    const gz = gzipSync(`${f.lines.join('\n')}\n`, { level });
     writeFileSync(path, gz);
     summary.files++;
     summary.bytes += gz.length;
