@@ -209,7 +209,13 @@ describe('createOAuthHandlers', () => {
 
     // Nothing secret in logs; the username (inside the tokens) never appears in cookies either (encrypted).
     const code = new URLSearchParams(query).get('code') as string;
-    for (const s of [secret, username, code]) {
+    const state = authorize.searchParams.get('state') as string;
+    const nonce = authorize.searchParams.get('nonce') as string;
+    const cookieValues = [...login.cookies, ...callback.cookies, ...refreshed.cookies]
+      .map((c) => parseSetCookie(c).value ?? '')
+      .filter((v) => v.length > 0);
+    expect(cookieValues.length).toBeGreaterThanOrEqual(5);
+    for (const s of [secret, username, code, state, nonce, ...cookieValues]) {
       assertNoSentinel(s, logger.text());
     }
     assertNoSentinel(username, login, callback, refreshed, logout);
