@@ -6,6 +6,7 @@ import {
   CommitmentPolicy,
   RawRsaKeyringNode,
 } from '@aws-crypto/client-node';
+import { assertNoSentinel, createMemoryLogger } from '@secblocks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ConnectContactFlowEvent,
@@ -37,6 +38,20 @@ afterAll(() => kms.close());
 
 const allow = () => true;
 
+/** Runs a Connect handler under the leak detector. */
+const runConnect = async (
+  options: Omit<Parameters<typeof createConnectDecryptHandler>[0], 'logger'>,
+  event: unknown,
+  secrets: string[],
+) => {
+  const { result, error } = await assertNoLeaks({
+    secrets,
+    run: (logger) => createConnectDecryptHandler({ ...options, logger })(event as ConnectContactFlowEvent),
+  });
+  expect(error).toBeUndefined();
+  return result;
+};
+
 describe('createConnectDecryptHandler', () => {
   it('answers the documented Invoke-Lambda event with the last four digits only', async () => {
     const event = JSON.parse(
@@ -58,19 +73,22 @@ describe('createConnectDecryptHandler', () => {
     for (const value of Object.values(result ?? {})) expect(value).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
-  it('reveals the plaintext only when dangerouslyRevealPlaintext is set', async () => {
+  it('reveals the plaintext only when dangerouslyRevealPlaintext is set, and never logs it', async () => {
     const id = contactId();
     const ciphertext = await writer.encrypt('02139', { contactId: id, field: 'ZipCode' });
+    const event = connectEvent({ contactId: id, parameters: { encrypted: ciphertext } });
+    const logger = createMemoryLogger();
     const handler = createConnectDecryptHandler({
       encryptor: reader,
       fields: ['ZipCode'],
       authorize: allow,
       dangerouslyRevealPlaintext: true,
+      logger,
     });
-    expect(await handler(connectEvent({ contactId: id, parameters: { encrypted: ciphertext } }))).toEqual({
-      status: 'OK',
-      value: '02139',
-    });
+    expect(await handler(event)).toEqual({ status: 'OK', value: '02139' });
+    assertNoSentinel('02139', logger.text());
+    // The leak detector sees the revealed value in the result: that is what the option is for.
+    await expect(assertNoLeaks({ secrets: ['02139'], run: () => handler(event) })).rejects.toThrow(/result/);
   });
 
   it('answers DENIED when authorize refuses, without calling KMS', async () => {
@@ -110,13 +128,10 @@ describe('createConnectDecryptHandler', () => {
   it('answers ERROR for a ciphertext replayed into another field', async () => {
     const id = contactId();
     const ciphertext = await writer.encrypt('02139', { contactId: id, field: 'ZipCode' });
-    const handler = createConnectDecryptHandler({
-      encryptor: reader,
-      fields: ['CardNumber', 'ZipCode'],
-      authorize: allow,
-    });
-    const response = await handler(
+    const response = await runConnect(
+      { encryptor: reader, fields: ['CardNumber', 'ZipCode'], authorize: allow },
       connectEvent({ contactId: id, parameters: { encrypted: ciphertext, field: 'CardNumber' } }),
+      ['02139'],
     );
     expect(response).toEqual({ status: 'ERROR' });
   });
@@ -124,22 +139,21 @@ describe('createConnectDecryptHandler', () => {
   it('binds to InitialContactId after a transfer when configured', async () => {
     const initial = contactId();
     const ciphertext = await writer.encrypt('02139', { contactId: initial, field: 'ZipCode' });
-    const handler = createConnectDecryptHandler({
-      encryptor: reader,
-      fields: ['ZipCode'],
-      authorize: allow,
-      contactIdFrom: 'InitialContactId',
-    });
     const event = connectEvent({
       contactId: contactId(),
       initialContactId: initial,
       parameters: { encrypted: ciphertext },
     });
-    expect(await handler(event)).toEqual({ status: 'OK', last4: '2139', length: '5' });
+    const options = { encryptor: reader, fields: ['ZipCode'], authorize: allow };
+    expect(await runConnect({ ...options, contactIdFrom: 'InitialContactId' }, event, ['02139'])).toEqual({
+      status: 'OK',
+      last4: '2139',
+      length: '5',
+    });
+    expect(await runConnect(options, event, ['02139'])).toEqual({ status: 'ERROR' });
   });
 
   it('answers ERROR for malformed events, unknown fields and missing parameters', async () => {
-    const handler = createConnectDecryptHandler({ encryptor: reader, fields: ['A', 'B'], authorize: allow });
     for (const event of [
       null,
       {},
@@ -148,8 +162,27 @@ describe('createConnectDecryptHandler', () => {
       connectEvent({ parameters: { encrypted: 'abc', field: 'C' } }),
       connectEvent({ parameters: { field: 'A' } }),
     ]) {
-      expect(await handler(event as never)).toEqual({ status: 'ERROR' });
+      expect(
+        await runConnect({ encryptor: reader, fields: ['A', 'B'], authorize: allow }, event, []),
+      ).toEqual({
+        status: 'ERROR',
+      });
     }
+  });
+
+  it('answers ERROR when authorize throws', async () => {
+    const id = contactId();
+    const ciphertext = await writer.encrypt('02139', { contactId: id, field: 'ZipCode' });
+    const authorize = () => {
+      throw new Error('directory unavailable');
+    };
+    expect(
+      await runConnect(
+        { encryptor: reader, fields: ['ZipCode'], authorize },
+        connectEvent({ contactId: id, parameters: { encrypted: ciphertext } }),
+        ['02139'],
+      ),
+    ).toEqual({ status: 'ERROR' });
   });
 
   it('validates its options', () => {

@@ -52,6 +52,17 @@ describe('createFieldEncryptor', () => {
     expect(kms.count()).toBe(2);
   });
 
+  it('decrypts the same message repeatedly: the emulator returns a fresh data key each time', async () => {
+    // The Encryption SDK zeroes the data key it received after use; a KMS fake that hands out the same
+    // buffer twice makes the second decrypt fail. Over HTTP every response is a new buffer.
+    const enc = kmsEncryptor(kms.createKey());
+    const binding = { contactId: contactId(), field: 'zip' };
+    const ciphertext = await enc.encrypt('02139', binding);
+    kms.resetCalls();
+    for (let i = 0; i < 3; i++) expect((await enc.decrypt(ciphertext, binding)).reveal()).toBe('02139');
+    expect(kms.count('Decrypt')).toBe(3);
+  });
+
   it('emits unpadded base64url of the committing unsigned suite with exactly one data key', async () => {
     const keyArn = kms.createKey();
     const enc = kmsEncryptor(keyArn);
