@@ -24,8 +24,8 @@ const caught = (fn: () => unknown): unknown => {
   throw new Error('expected a throw');
 };
 
-describe('option errors', () => {
-  it('never echo a secret passed in a bad option', () => {
+describe('CookieAuthError', () => {
+  it('never echoes a secret passed in a bad option', () => {
     const sentinel = createSentinel('key');
     const errors = [
       caught(() => createCookieCipher([{ id: 'k1', secret: sentinel }])),
@@ -54,7 +54,7 @@ describe('option errors', () => {
     assertNoSentinel(sentinel, ...errors);
   });
 
-  it('report a decryption failure without the blob or the plaintext', () => {
+  it('reports a decryption failure without the blob or the plaintext', () => {
     const sentinel = createSentinel('plaintext');
     const cipher = createCookieCipher([{ id: 'k1', secret: Buffer.alloc(32, 1) }]);
     const blob = cipher.seal('n', sentinel);
