@@ -455,16 +455,22 @@ export function createVaultSource(options: VaultSourceOptions): SecretSource {
     limit(async () => {
       await ensureAuth();
       await bucket.take();
+      const usedToken = vault().token;
       try {
         return await rawRequest(fn);
       } catch (error) {
         const e = httpError(error);
-        // A 403 may be an expired token: log in again once (not for static tokens, and not more
-        // than once per 30 s so an ACL denial does not turn into a login storm).
-        if (e.status === 403 && auth.method !== 'token' && now() - loggedInAt > 30_000) {
-          await relogin();
-          await bucket.take();
-          return await rawRequest(fn);
+        if (e.status === 403 && auth.method !== 'token') {
+          // Another request already logged in again while this one was in flight: retry with the new token.
+          if (authenticating) await authenticating;
+          const retryWithNewToken = vault().token !== usedToken;
+          // A 403 may be an expired token: log in again (not more than once per 30 s, so an ACL denial
+          // does not turn into a login storm).
+          if (retryWithNewToken || now() - loggedInAt > 30_000) {
+            if (!retryWithNewToken) await relogin();
+            await bucket.take();
+            return await rawRequest(fn);
+          }
         }
         throw error;
       }

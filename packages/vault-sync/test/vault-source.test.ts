@@ -220,6 +220,26 @@ describe('createVaultSource', () => {
     expect(vault.count('login')).toBe(3);
   });
 
+  it('logs in once and retries every in-flight request when the token is revoked under load', async () => {
+    const clock = createFakeClock(Date.parse('2026-01-01T00:00:00Z'));
+    vault = await startVaultEmulator({ now: clock.now });
+    for (let i = 0; i < 40; i++) vault.write('secret', `apps/s${i}`, { v: '1' });
+    vault.addAppRole('role-1', 'secret-id-1', { policies: READ_LIST, ttlSeconds: 3600 });
+    const source = createVaultSource({
+      endpoint: vault.url,
+      mount: 'secret',
+      auth: { method: 'approle', roleId: 'role-1', secretId: 'secret-id-1' },
+      now: clock.now,
+      concurrency: 16,
+    });
+    await source.list();
+    clock.advance(60_000);
+    vault.revokeTokens();
+    const { entries } = await source.list();
+    expect(entries.filter((e) => e.state !== 'live')).toEqual([]);
+    expect(vault.count('login')).toBe(2);
+  });
+
   it('renews a renewable token at 80 % of its TTL', async () => {
     const clock = createFakeClock(Date.parse('2026-01-01T00:00:00Z'));
     vault = await startVaultEmulator({ now: clock.now });

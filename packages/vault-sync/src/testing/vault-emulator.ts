@@ -84,6 +84,8 @@ export interface VaultEmulator {
     },
     mountPath?: string,
   ): void;
+  /** Revokes every token but the root token (their next request gets 403), as a token expiring early would. */
+  revokeTokens(): void;
   /** Seals (503 on everything) or unseals. */
   setSealed(sealed: boolean): void;
   /** Makes the next `times` requests of `kind` (or `'*'`) answer `status` with Vault's body for it. */
@@ -546,6 +548,9 @@ export async function startVaultEmulator(options: VaultEmulatorOptions = {}): Pr
     },
     addAwsIamRole: (role, opts, mountPath = 'aws') => {
       iamRoles.set(`${mountPath}\u0000${role}`, opts);
+    },
+    revokeTokens: () => {
+      for (const t of [...tokens.keys()]) if (t !== rootToken) tokens.delete(t);
     },
     setSealed: (value) => {
       sealed = value;
