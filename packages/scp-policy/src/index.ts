@@ -9,6 +9,7 @@ export {
   formatTime,
   IDENTITY_STORE_USER_ID_PATTERN,
   type ParseTimeOptions,
+  PERMISSION_SET_NAME_PATTERN,
   parseTime,
   ROLE_ARN_PATTERN,
   SESSION_NAME_PATTERN,
@@ -57,6 +58,7 @@ export { type PrunedPolicy, type PruneResult, prune } from './prune.js';
 export {
   buildRevocationDocument,
   KIND_CONDITION,
+  permissionSetRolePattern,
   type RevocationEntry,
   type RevocationKind,
   readRevocationEntries,
@@ -69,6 +71,7 @@ export {
 } from './revoke-older-sessions.js';
 export {
   type GeneratedPolicy,
+  type PermissionSetRevocation,
   type RevocationTarget,
   type RevokeSessionsInput,
   type RevokeSessionsResult,

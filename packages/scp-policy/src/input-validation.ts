@@ -36,6 +36,19 @@ export function checkSourceIdentity(value: unknown, path: string): string {
   return v;
 }
 
+/** Identity Center permission set names: 1–32 characters of `[\w+=,.@-]`. */
+export const PERMISSION_SET_NAME_PATTERN: RegExp = /^[\w+=,.@-]{1,32}$/;
+
+/** @internal Checks a permission set name. */
+export function checkPermissionSetName(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalid(path, 'expected a string');
+  if (WILDCARD.test(value)) throw invalid(path, 'wildcards are not allowed in permission set names');
+  if (!PERMISSION_SET_NAME_PATTERN.test(value)) {
+    throw invalid(path, 'a permission set name is 1–32 characters of letters, digits and +=,.@_-');
+  }
+  return value;
+}
+
 /** @internal Checks an Identity Center user ID. */
 export function checkIdentityStoreUserId(value: unknown, path: string): string {
   if (typeof value !== 'string') throw invalid(path, 'expected a string');

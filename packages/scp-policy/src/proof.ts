@@ -61,6 +61,15 @@ function otherUserId(value: string, taken: ReadonlySet<string>): string | undefi
   return undefined;
 }
 
+/** The latest issue time among entries of the same kind and value (only that one bounds "not denied after"). */
+function latestTime(entries: readonly RevocationEntry[], entry: RevocationEntry): string {
+  return entries
+    .filter((e) => e.kind === entry.kind && e.value === entry.value)
+    .map((e) => e.issuedBefore as string)
+    .sort()
+    .at(-1) as string;
+}
+
 function roleParts(arn: string): { accountId: string; rolePath: string; roleName: string } {
   const [, , , , accountId = '', resource = ''] = arn.split(':');
   const path = resource.slice('role'.length);
@@ -88,6 +97,7 @@ export function buildProofCases(entries: readonly RevocationEntry[], revokedAt: 
   const sources = new Set(entries.filter((e) => e.kind === 'source-identity').map((e) => e.value));
   const userIds = new Set(entries.filter((e) => e.kind === 'identity-store-user').map((e) => e.value));
   const roles = new Set(entries.filter((e) => e.kind === 'role-arn').map((e) => e.value));
+  const permissionSets = new Set(entries.filter((e) => e.kind === 'permission-set').map((e) => e.value));
   let proofRole = 'SecblocksProofRole';
   for (let i = 2; roles.has(`arn:aws:iam::111122223333:role/${proofRole}`); i++)
     proofRole = `SecblocksProofRole${i}`;
@@ -172,6 +182,57 @@ export function buildProofCases(entries: readonly RevocationEntry[], revokedAt: 
           }),
         });
       }
+    } else if (entry.kind === 'permission-set') {
+      const t = entry.issuedBefore as string;
+      const latest = latestTime(entries, entry);
+      for (const region of ['eu-west-1', 'us-east-1']) {
+        cases.push({
+          description: `Identity Center session of permission set ${v} (${region}) issued 1 s before ${t}`,
+          expect: 'deny',
+          context: identityCenterSessionContext({
+            userName: proofUser,
+            userId: '00000000-0000-4000-8000-000000000000',
+            permissionSetName: v,
+            region,
+            issuedAt: shift(t, -1),
+          }),
+        });
+      }
+      if (latest === t) {
+        cases.push({
+          description: `Identity Center session of permission set ${v} issued exactly at ${t}`,
+          expect: 'not-deny',
+          context: identityCenterSessionContext({
+            userName: proofUser,
+            userId: '00000000-0000-4000-8000-000000000000',
+            permissionSetName: v,
+            issuedAt: t,
+          }),
+        });
+      }
+      for (const other of [`${v}x`, `${v}_Other`, `x${v}`].filter(
+        (o) => o.length <= 32 && !permissionSets.has(o),
+      )) {
+        cases.push({
+          description: `Identity Center session of near-miss permission set ${other} (revoked: ${v})`,
+          expect: 'not-deny',
+          context: identityCenterSessionContext({
+            userName: proofUser,
+            userId: '00000000-0000-4000-8000-000000000000',
+            permissionSetName: other,
+            issuedAt: shift(t, -1),
+          }),
+        });
+      }
+      cases.push({
+        description: `customer role named like permission set ${v} outside aws-reserved`,
+        expect: 'not-deny',
+        context: samlRoleSessionContext({
+          roleName: `AWSReservedSSO_${v}_0123456789abcdef`,
+          sessionName: proofUser,
+          issuedAt: shift(t, -1),
+        }),
+      });
     } else {
       const t = entry.issuedBefore as string;
       const { accountId, rolePath, roleName } = roleParts(v);
@@ -183,11 +244,7 @@ export function buildProofCases(entries: readonly RevocationEntry[], revokedAt: 
         context: session(shift(t, -1)),
       });
       // The same role may be listed with a later time too; only check "not denied" against the latest time.
-      const latest = entries
-        .filter((e) => e.kind === 'role-arn' && e.value === v)
-        .map((e) => e.issuedBefore as string)
-        .sort()
-        .at(-1) as string;
+      const latest = latestTime(entries, entry);
       if (latest === t) {
         cases.push({
           description: `session of ${v} issued exactly at ${t}`,

@@ -7,16 +7,26 @@ import type { PolicyDocument, PolicyStatement } from './policy-document.js';
  * - `source-identity`: `StringEquals aws:SourceIdentity` (follows role chaining);
  * - `identity-store-user`: an IAM Identity Center user ID, `StringEquals identitystore:userId`;
  * - `role-arn`: every session of a role issued before a time, `ArnEquals aws:PrincipalArn` plus
- *   `DateLessThan aws:TokenIssueTime`.
+ *   `DateLessThan aws:TokenIssueTime`;
+ * - `permission-set`: every session of an IAM Identity Center permission set's roles, in every account,
+ *   issued before a time: `ArnLike aws:PrincipalArn
+ *   "arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_<name>_????????????????"` plus
+ *   `DateLessThan aws:TokenIssueTime` (the 16 `?` match exactly the role's hex suffix, so a permission
+ *   set named `<name>_Other` is not caught).
  */
-export type RevocationKind = 'session-name' | 'source-identity' | 'identity-store-user' | 'role-arn';
+export type RevocationKind =
+  | 'session-name'
+  | 'source-identity'
+  | 'identity-store-user'
+  | 'role-arn'
+  | 'permission-set';
 
 /** One identity (or role) a generated policy denies. */
 export interface RevocationEntry {
   kind: RevocationKind;
   /** The session name, source identity, user ID or role ARN. */
   value: string;
-  /** For `role-arn`: sessions issued strictly before this time (`YYYY-MM-DDTHH:MM:SSZ`) are denied. */
+  /** For `role-arn` and `permission-set`: sessions issued strictly before this time (`YYYY-MM-DDTHH:MM:SSZ`) are denied. */
   issuedBefore?: string;
   /**
    * When the entry may be removed (`YYYY-MM-DDTHH:00:00Z`, rounded up to the hour), or `null` when it can
@@ -34,7 +44,20 @@ export const KIND_CONDITION: Readonly<
   'source-identity': { operator: 'StringEquals', key: 'aws:SourceIdentity', sid: 'S' },
   'identity-store-user': { operator: 'StringEquals', key: 'identitystore:userId', sid: 'I' },
   'role-arn': { operator: 'ArnEquals', key: 'aws:PrincipalArn', sid: 'R' },
+  'permission-set': { operator: 'ArnLike', key: 'aws:PrincipalArn', sid: 'P' },
 };
+
+/** Kinds whose statements also carry `DateLessThan aws:TokenIssueTime`. */
+export const isTimedKind = (kind: RevocationKind): boolean =>
+  kind === 'role-arn' || kind === 'permission-set';
+
+const PERMISSION_SET_PREFIX = 'arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_';
+const PERMISSION_SET_SUFFIX = '_????????????????';
+
+/** The `aws:PrincipalArn` pattern of every role Identity Center provisions for a permission set. */
+export function permissionSetRolePattern(name: string): string {
+  return `${PERMISSION_SET_PREFIX}${name}${PERMISSION_SET_SUFFIX}`;
+}
 
 /** Kinds in canonical statement order. */
 export const KIND_ORDER: readonly RevocationKind[] = [
@@ -42,11 +65,13 @@ export const KIND_ORDER: readonly RevocationKind[] = [
   'source-identity',
   'identity-store-user',
   'role-arn',
+  'permission-set',
 ];
 
 /** The condition value for an entry (`*:<name>` for session names). */
 export function conditionValue(kind: RevocationKind, value: string): string {
-  return kind === 'session-name' ? `*:${value}` : value;
+  if (kind === 'session-name') return `*:${value}`;
+  return kind === 'permission-set' ? permissionSetRolePattern(value) : value;
 }
 
 /** `2026-09-14T12:00:00Z` → `2026091412`; `null` → `Keep`. */
@@ -75,7 +100,7 @@ export function statementId(
 ): string | undefined {
   if (removableAfter === undefined) return undefined;
   const base = `${KIND_CONDITION[kind].sid}${bucketToken(removableAfter)}`;
-  return kind === 'role-arn' && issuedBefore ? `${base}I${compactTime(issuedBefore)}` : base;
+  return isTimedKind(kind) && issuedBefore ? `${base}I${compactTime(issuedBefore)}` : base;
 }
 
 /** The statement for one group of entries (same kind, bucket and issue time). */
@@ -92,7 +117,7 @@ export function buildStatement(
   const condition: PolicyStatement['Condition'] = {
     [operator]: { [key]: sorted.length === 1 ? (sorted[0] as string) : sorted },
   };
-  if (kind === 'role-arn') condition.DateLessThan = { 'aws:TokenIssueTime': issuedBefore as string };
+  if (isTimedKind(kind)) condition.DateLessThan = { 'aws:TokenIssueTime': issuedBefore as string };
   const statement: PolicyStatement = { Effect: 'Deny', Action: '*', Resource: '*', Condition: condition };
   const sid = statementId(kind, removableAfter, issuedBefore);
   return sid === undefined ? statement : { Sid: sid, ...statement };
@@ -147,10 +172,10 @@ export function readRevocationEntries(document: PolicyDocument, label = 'policy'
       if (keys.length === 1 && keys[0]?.toLowerCase() === key.toLowerCase()) kind = k;
     }
     if (!kind) throw unsupported('no revocation condition');
-    const expected = kind === 'role-arn' ? 2 : 1;
+    const expected = isTimedKind(kind) ? 2 : 1;
     if (operators.length !== expected) throw unsupported('unexpected condition operators');
     let issuedBefore: string | undefined;
-    if (kind === 'role-arn') {
+    if (isTimedKind(kind)) {
       const date = condition.DateLessThan;
       const dateKeys = date ? Object.keys(date) : [];
       if (!date || dateKeys.length !== 1 || dateKeys[0]?.toLowerCase() !== 'aws:tokenissuetime') {
@@ -176,6 +201,12 @@ export function readRevocationEntries(document: PolicyDocument, label = 'policy'
       if (kind === 'session-name') {
         if (!raw.startsWith('*:')) throw unsupported(`aws:userid value does not start with "*:"`);
         value = raw.slice(2);
+      }
+      if (kind === 'permission-set') {
+        if (!raw.startsWith(PERMISSION_SET_PREFIX) || !raw.endsWith(PERMISSION_SET_SUFFIX)) {
+          throw unsupported('aws:PrincipalArn pattern is not a permission-set role pattern');
+        }
+        value = raw.slice(PERMISSION_SET_PREFIX.length, -PERMISSION_SET_SUFFIX.length);
       }
       const entry: RevocationEntry = { kind, value };
       if (issuedBefore !== undefined) entry.issuedBefore = issuedBefore;

@@ -2,6 +2,7 @@ import { invalidOption, ScpPolicyError, ScpPolicyErrorCode } from './errors.js';
 import type { Finding } from './finding.js';
 import {
   checkIdentityStoreUserId,
+  checkPermissionSetName,
   checkRoleArn,
   checkSessionName,
   checkSourceIdentity,
@@ -50,6 +51,14 @@ export interface RoleRevocation {
   issuedBefore: string | number | Date;
 }
 
+/** An Identity Center permission set whose sessions issued before a time are revoked. */
+export interface PermissionSetRevocation {
+  /** The permission set name (as in `AWSReservedSSO_<name>_…`). */
+  name: string;
+  /** Sessions issued strictly before this time are denied: ISO-8601, epoch seconds, a `Date` or `now`. */
+  issuedBefore: string | number | Date;
+}
+
 /** Input of {@link revokeSessions}. */
 export interface RevokeSessionsInput {
   /** Role session names or emails (as the IdP sends `RoleSessionName`), denied via `aws:userid` `*:<name>`. */
@@ -60,6 +69,11 @@ export interface RevokeSessionsInput {
   identityStoreUserIds?: readonly string[];
   /** Roles whose older sessions are denied via `aws:PrincipalArn` and `aws:TokenIssueTime`. */
   roles?: readonly RoleRevocation[];
+  /**
+   * IAM Identity Center permission sets whose role sessions (in every account) issued before a time are
+   * denied, via an `ArnLike aws:PrincipalArn` pattern of the `AWSReservedSSO_<name>_<16 hex>` roles.
+   */
+  permissionSets?: readonly PermissionSetRevocation[];
   /** Target document type. @defaultValue `'scp'` */
   target?: RevocationTarget;
   /** Limit profile. @defaultValue `'aws-2026-05'` (SCP 10,240 characters, 10 per target) */
@@ -353,6 +367,17 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       `roles[${i}]`,
     );
   });
+  checkList(input.permissionSets, 'permissionSets').forEach((r, i) => {
+    if (typeof r !== 'object' || r === null)
+      throw invalidOption(`permissionSets[${i}]`, 'an object with name and issuedBefore');
+    const set = r as PermissionSetRevocation;
+    const value = checkPermissionSetName(set.name, `permissionSets[${i}].name`);
+    const issuedBefore = parseTime(set.issuedBefore, `permissionSets[${i}].issuedBefore`, { nowMs });
+    push(
+      { kind: 'permission-set', value, issuedBefore, removableAfter: stamp('permission-set', issuedBefore) },
+      `permissionSets[${i}]`,
+    );
+  });
   if (statementIds === 'none') for (const e of fresh) delete e.removableAfter;
 
   // 2. Previous documents keep their entries in place.
@@ -374,7 +399,7 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
   if (fresh.length === 0 && previousEntries.length === 0) {
     throw new ScpPolicyError(
       ScpPolicyErrorCode.EMPTY_INPUT,
-      'Nothing to revoke: give users, sourceIdentities, identityStoreUserIds or roles',
+      'Nothing to revoke: give users, sourceIdentities, identityStoreUserIds, roles or permissionSets',
     );
   }
 

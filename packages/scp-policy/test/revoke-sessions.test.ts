@@ -301,3 +301,67 @@ describe('revokeOlderSessions', () => {
     );
   });
 });
+
+describe('revokeSessions permissionSets', () => {
+  const result = revokeSessions({
+    permissionSets: [{ name: 'AdministratorAccess', issuedBefore: '2026-09-14T11:00:00Z' }],
+    now,
+  });
+  const docs = result.documents.map((d) => d.json);
+
+  it('denies older sessions of the permission set roles in every account and Region', () => {
+    expect(result.documents[0]?.document).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'P2026091500I20260914110000',
+          Effect: 'Deny',
+          Action: '*',
+          Resource: '*',
+          Condition: {
+            ArnLike: {
+              'aws:PrincipalArn':
+                'arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_AdministratorAccess_????????????????',
+            },
+            DateLessThan: { 'aws:TokenIssueTime': '2026-09-14T11:00:00Z' },
+          },
+        },
+      ],
+    });
+    for (const arn of [
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_0123456789abcdef',
+      'arn:aws:iam::444455556666:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_fedcba9876543210',
+      'arn:aws-us-gov:iam::444455556666:role/aws-reserved/sso.amazonaws.com/us-gov-west-1/AWSReservedSSO_AdministratorAccess_fedcba9876543210',
+    ]) {
+      expect(
+        evaluate(docs, {
+          action: 'ec2:RunInstances',
+          keys: { 'aws:PrincipalArn': arn, 'aws:TokenIssueTime': '2026-09-14T10:00:00Z' },
+        }).decision,
+      ).toBe('explicit-deny');
+    }
+  });
+
+  it('does not deny another permission set whose name starts the same', () => {
+    const arn =
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_AdministratorAccess_Limited_0123456789abcdef';
+    expect(
+      evaluate(docs, {
+        action: 's3:GetObject',
+        keys: { 'aws:PrincipalArn': arn, 'aws:TokenIssueTime': '2026-09-14T10:00:00Z' },
+      }).decision,
+    ).toBe('implicit-deny');
+  });
+
+  it('reads the permission set back from the pattern', () => {
+    expect(readRevocationEntries(JSON.parse(docs[0] as string)).map((e) => [e.kind, e.value])).toEqual([
+      ['permission-set', 'AdministratorAccess'],
+    ]);
+  });
+
+  it('throws INVALID_INPUT for a wildcard in a permission set name', () => {
+    expect(
+      thrown(() => revokeSessions({ permissionSets: [{ name: 'Admin*', issuedBefore: 'now' }], now })).path,
+    ).toBe('permissionSets[0].name');
+  });
+});

@@ -17,6 +17,7 @@ interface RevokeFlags {
   sourceIdentity?: string[];
   identityStoreUser?: string[];
   roleArn?: string[];
+  permissionSet?: string[];
   issuedBefore?: string;
   limits?: string;
   usedSlots?: string;
@@ -44,7 +45,12 @@ function addRevokeFlags(command: Command): Command {
       'role whose sessions issued before --issued-before are revoked (repeatable)',
       collect,
     )
-    .option('--issued-before <time>', 'ISO-8601 time or "now", for --role-arn')
+    .option(
+      '--permission-set <name>',
+      'Identity Center permission set whose sessions issued before --issued-before are revoked in every account (repeatable)',
+      collect,
+    )
+    .option('--issued-before <time>', 'ISO-8601 time or "now", for --role-arn and --permission-set')
     .option(
       '--limits <profile>',
       'limit profile: aws-2026-05 (SCP 10,240 chars, 10 per target) or legacy (5,120, 5)',
@@ -70,6 +76,10 @@ async function revokeInput(flags: RevokeFlags): Promise<Omit<RevokeSessionsInput
     if (!flags.issuedBefore) throw usageError('--role-arn needs --issued-before <ISO|now>');
     return { arn, issuedBefore: flags.issuedBefore };
   });
+  const permissionSets = (flags.permissionSet ?? []).map((name) => {
+    if (!flags.issuedBefore) throw usageError('--permission-set needs --issued-before <ISO|now>');
+    return { name, issuedBefore: flags.issuedBefore };
+  });
   if (flags.limits !== 'aws-2026-05' && flags.limits !== 'legacy')
     throw usageError('--limits must be aws-2026-05 or legacy');
   if (flags.statementIds !== 'expiry' && flags.statementIds !== 'none')
@@ -79,6 +89,7 @@ async function revokeInput(flags: RevokeFlags): Promise<Omit<RevokeSessionsInput
     sourceIdentities: flags.sourceIdentity ?? [],
     identityStoreUserIds: flags.identityStoreUser ?? [],
     roles,
+    permissionSets,
     limits: flags.limits as LimitProfileName,
     statementIds: flags.statementIds,
     sessionLifetime: {
@@ -309,7 +320,8 @@ export function buildProgram(io?: CliIo): Command {
           (input.users?.length ?? 0) +
             (input.sourceIdentities?.length ?? 0) +
             (input.identityStoreUserIds?.length ?? 0) +
-            (input.roles?.length ?? 0) >
+            (input.roles?.length ?? 0) +
+            (input.permissionSets?.length ?? 0) >
           0;
         const applier = createOrganizationsApplier({
           targetId: flags.targetId,
