@@ -36,6 +36,7 @@ export interface LexV1Event {
 export interface LexV1Response {
   sessionAttributes: Record<string, string>;
   dialogAction:
+    | { type: 'Delegate'; slots: Record<string, string | null> }
     | {
         type: 'ElicitSlot';
         intentName: string;
@@ -112,6 +113,10 @@ export function createLexV1Handler(options: LexV1HandlerOptions): LexV1Handler {
               ? original
               : null,
         );
+      }
+      if (values.size === 0 && event.invocationSource === 'DialogCodeHook') {
+        // Not one of our intents: let Lex carry on unchanged.
+        return { sessionAttributes: attrs, dialogAction: { type: 'Delegate', slots: { ...slots } } };
       }
       const outcome = await processSensitiveSlots({
         plans,

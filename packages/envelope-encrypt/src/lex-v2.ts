@@ -73,7 +73,7 @@ export interface LexV2Message {
 export interface LexV2Response {
   sessionState: LexV2SessionState & {
     sessionAttributes: Record<string, string>;
-    dialogAction: { type: 'Close' | 'ElicitSlot'; slotToElicit?: string };
+    dialogAction: { type: 'Close' | 'Delegate' | 'ElicitSlot'; slotToElicit?: string };
   };
   messages?: LexV2Message[];
 }
@@ -104,7 +104,8 @@ const scalarValue = (slot: LexV2Slot | undefined): string | null => {
  * answers the intent closes `Failed`) or encrypts the value bound to the contact and field and stores the
  * ciphertext in `sessionState.sessionAttributes`. Every response sets the sensitive slots to `null`, so
  * `$.Lex.Slots` in Connect never carries the plaintext. Once every sensitive slot is encrypted the intent
- * closes `Fulfilled`. Malformed events, a missing contact ID or a KMS failure close the intent `Failed`
+ * closes `Fulfilled` (give sensitive slots an intent of their own); a dialog-hook call for an intent with none
+ * of the configured slots answers `Delegate` unchanged. Malformed events, a missing contact ID or a KMS failure close the intent `Failed`
  * with a generic message; the reason code goes to the logger. The handler never throws to Lex.
  *
  * @param options - Encryptor, sensitive slots, contact-ID reader, retries, messages and logger.
@@ -194,6 +195,24 @@ export function createLexV2Handler(options: LexV2HandlerOptions): LexV2Handler {
       const values = new Map<string, string | null>();
       for (const plan of plans) {
         if (Object.hasOwn(slots, plan.slot)) values.set(plan.slot, scalarValue(slots[plan.slot]));
+      }
+      if (values.size === 0 && event.invocationSource === 'DialogCodeHook') {
+        // Not one of our intents (or none of its sensitive slots): let Lex carry on unchanged.
+        logger.debug('envelope-encrypt: lex v2 delegate', { intent: intent.name });
+        return {
+          sessionState: {
+            ...(Array.isArray(event.sessionState.activeContexts)
+              ? { activeContexts: event.sessionState.activeContexts }
+              : {}),
+            sessionAttributes: attrs,
+            dialogAction: { type: 'Delegate' },
+            intent: {
+              name: intent.name,
+              slots,
+              ...(intent.confirmationState ? { confirmationState: intent.confirmationState } : {}),
+            },
+          },
+        };
       }
       const outcome = await processSensitiveSlots({
         plans,

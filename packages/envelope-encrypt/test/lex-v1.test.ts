@@ -70,6 +70,16 @@ describe('createLexV1Handler', () => {
     expect(response.sessionAttributes.authNumberEncrypted).toMatch(/^[A-Za-z0-9_-]+$/);
   });
 
+  it('delegates unchanged for an intent without sensitive slots', async () => {
+    const event = lexV1Event({
+      slots: { accountType: 'checking' },
+      invocationSource: 'DialogCodeHook',
+      sessionAttributes: { contactId: contactId() },
+    });
+    const response = await run(event as LexV1Event, []);
+    expect(response.dialogAction).toEqual({ type: 'Delegate', slots: { accountType: 'checking' } });
+  });
+
   it('answers a malformed event with Close Failed', async () => {
     const response = await run({ invocationSource: 'FulfillmentCodeHook' } as never, []);
     expect(response.dialogAction).toMatchObject({ type: 'Close', fulfillmentState: 'Failed' });

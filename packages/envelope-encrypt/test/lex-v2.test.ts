@@ -165,6 +165,18 @@ describe('createLexV2Handler', () => {
     expect(response.sessionState.sessionAttributes.locale).toBe('en_US');
   });
 
+  it('delegates to Lex unchanged for an intent without sensitive slots', async () => {
+    const event = lexV2Event({
+      intentName: 'CheckBalance',
+      slots: { AccountType: 'checking' },
+      sessionAttributes: { contactId: contactId() },
+    });
+    const response = await run(event, []);
+    expect(response.sessionState.dialogAction).toEqual({ type: 'Delegate' });
+    expect(response.sessionState.intent?.slots).toEqual(event.sessionState.intent.slots);
+    expect(response.messages).toBeUndefined();
+  });
+
   it('closes as Failed without the contact ID', async () => {
     const pan = randomPan();
     const response = await run(lexV2Event({ slots: { CardNumber: pan } }), [pan]);
