@@ -1,3 +1,4 @@
+import type { AuthorizeResult, CookieAuthorizer } from './cookie-authorizer.js';
 import type { HttpApiProxyEvent, HttpApiProxyResult } from './events.js';
 
 type ProxyHandler = (event: HttpApiProxyEvent) => Promise<HttpApiProxyResult>;
@@ -122,4 +123,33 @@ export function toExpressHandler(handler: ProxyHandler): ExpressLikeHandler {
     if (result.cookies.length > 0) res.setHeader('set-cookie', result.cookies);
     res.end(result.body || undefined);
   };
+}
+
+/**
+ * Checks a Fetch API `Request` with a cookie authorizer (for Hono, Next.js middleware, Bun, Deno): reads
+ * the `Cookie` header, the method (for the CSRF check) and the other headers. Never throws.
+ *
+ * @param authorizer - From {@link createCookieAuthorizer}.
+ * @param request - The incoming request.
+ * @returns `{ ok: true, claims, context }` or `{ ok: false, reason }`.
+ * @example
+ * ```ts
+ * app.use('/api/*', async (c, next) => {
+ *   const result = await authorizeRequest(authorizer, c.req.raw);
+ *   if (!result.ok) return c.json({ message: 'Unauthorized' }, 401);
+ *   c.set('claims', result.claims);
+ *   await next();
+ * });
+ * ```
+ */
+export async function authorizeRequest(
+  authorizer: CookieAuthorizer,
+  request: Request,
+): Promise<AuthorizeResult> {
+  const headers: Record<string, string> = {};
+  request.headers.forEach((v, k) => {
+    if (k !== 'cookie') headers[k] = v;
+  });
+  const cookieHeader = request.headers.get('cookie') ?? '';
+  return authorizer.authorize({ cookieHeader, method: request.method, headers });
 }

@@ -28,7 +28,12 @@ export type {
   PolicyDocument,
   RestRequestAuthorizerEvent,
 } from './events.js';
-export { type ExpressLikeHandler, toExpressHandler, toFetchHandler } from './framework-adapters.js';
+export {
+  authorizeRequest,
+  type ExpressLikeHandler,
+  toExpressHandler,
+  toFetchHandler,
+} from './framework-adapters.js';
 export {
   constantTimeEqual,
   createOAuthHandlers,

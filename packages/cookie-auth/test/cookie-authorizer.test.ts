@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { assertNoSentinel, createMemoryLogger, createSentinel } from '@secblocks/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  authorizeRequest,
   type CookieAuthorizerOptions,
   createCookieAuthorizer,
   createSessionCookies,
@@ -505,5 +506,27 @@ describe('createCookieAuthorizer', () => {
     expect(logger.lines.length).toBeGreaterThanOrEqual(tokens.length * 4);
     expect(logger.lines.every((l) => typeof l.data?.reason === 'string')).toBe(true);
     assertNoSentinel(sentinel, logger.text(), ...outputs);
+  });
+});
+
+describe('authorizeRequest', () => {
+  it('authorizes a Fetch API Request by its Cookie header, method and headers', async () => {
+    const authorizer = authorizerFor();
+    const cookie = `theme=dark; ${NAME}=${idp.mintToken()}`;
+    expect(
+      (await authorizeRequest(authorizer, new Request('https://api.example.com/x', { headers: { cookie } })))
+        .ok,
+    ).toBe(true);
+    const post = new Request('https://api.example.com/x', { method: 'POST', headers: { cookie } });
+    expect(await authorizeRequest(authorizer, post)).toEqual({ ok: false, reason: 'CSRF_CHECK_FAILED' });
+    const withHeader = new Request('https://api.example.com/x', {
+      method: 'POST',
+      headers: { cookie, 'x-requested-with': 'fetch' },
+    });
+    expect((await authorizeRequest(authorizer, withHeader)).ok).toBe(true);
+    expect(await authorizeRequest(authorizer, new Request('https://api.example.com/x'))).toEqual({
+      ok: false,
+      reason: 'NO_TOKEN',
+    });
   });
 });
