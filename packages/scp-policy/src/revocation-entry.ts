@@ -54,7 +54,18 @@ export const isTimedKind = (kind: RevocationKind): boolean =>
 const PERMISSION_SET_PREFIX = 'arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_';
 const PERMISSION_SET_SUFFIX = '_????????????????';
 
-/** The `aws:PrincipalArn` pattern of every role Identity Center provisions for a permission set. */
+/**
+ * The `aws:PrincipalArn` pattern of every role Identity Center provisions for a permission set, in any
+ * partition, account and Region path form (`…/sso.amazonaws.com/AWSReservedSSO_…` and
+ * `…/sso.amazonaws.com/<region>/AWSReservedSSO_…`). The 16 `?` match exactly the role's hex suffix.
+ * Only a permission set whose own name ends in `AWSReservedSSO_<name>` could also match.
+ *
+ * @param name - The permission set name.
+ * @example
+ * ```ts
+ * permissionSetRolePattern('Admin'); // 'arn:*:iam::*:role/aws-reserved/sso.amazonaws.com/*AWSReservedSSO_Admin_????????????????'
+ * ```
+ */
 export function permissionSetRolePattern(name: string): string {
   return `${PERMISSION_SET_PREFIX}${name}${PERMISSION_SET_SUFFIX}`;
 }

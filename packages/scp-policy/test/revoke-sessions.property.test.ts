@@ -33,12 +33,25 @@ const inputArb = fc
     sourceIdentities: fc.uniqueArray(sessionName, { maxLength: 15 }),
     identityStoreUserIds: fc.uniqueArray(userId, { maxLength: 8 }),
     roles: fc.uniqueArray(role, { maxLength: 5, selector: (r) => `${r.arn}|${r.issuedBefore}` }),
+    permissionSets: fc.uniqueArray(
+      fc.record({
+        name: fc.string({ unit: fc.constantFrom('A', 'd', 'm', '_', '1', '-'), minLength: 1, maxLength: 12 }),
+        issuedBefore: role.map((r) => r.issuedBefore),
+      }),
+      { maxLength: 3, selector: (p) => `${p.name}|${p.issuedBefore}` },
+    ),
     maxSize: fc.integer({ min: 900, max: 4000 }),
     statementIds: fc.constantFrom('expiry' as const, 'none' as const),
     sourceIdentityEnforced: fc.boolean(),
   })
   .filter(
-    (r) => r.users.length + r.sourceIdentities.length + r.identityStoreUserIds.length + r.roles.length > 0,
+    (r) =>
+      r.users.length +
+        r.sourceIdentities.length +
+        r.identityStoreUserIds.length +
+        r.roles.length +
+        r.permissionSets.length >
+      0,
   )
   .map(
     (r): RevokeSessionsInput => ({
@@ -46,6 +59,7 @@ const inputArb = fc
       sourceIdentities: r.sourceIdentities,
       identityStoreUserIds: r.identityStoreUserIds,
       roles: r.roles,
+      permissionSets: r.permissionSets,
       limits: { scp: { maxSize: r.maxSize, maxDocuments: 1000 } },
       statementIds: r.statementIds,
       sessionLifetime: { sourceIdentityEnforced: r.sourceIdentityEnforced },
@@ -59,6 +73,7 @@ const reversed = (input: RevokeSessionsInput): RevokeSessionsInput => ({
   sourceIdentities: [...(input.sourceIdentities ?? [])].reverse(),
   identityStoreUserIds: [...(input.identityStoreUserIds ?? [])].reverse(),
   roles: [...(input.roles ?? [])].reverse(),
+  permissionSets: [...(input.permissionSets ?? [])].reverse(),
 });
 
 describe('revokeSessions (properties)', () => {
@@ -154,6 +169,7 @@ describe('revokeSessions (properties)', () => {
           sourceIdentities: [],
           identityStoreUserIds: [],
           roles: [],
+          permissionSets: [],
           previous: first.documents.map((d) => d.json),
         });
         const changed = second.documents.filter((d, i) => d.json !== first.documents[i]?.json);
