@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type Logger, sensitive } from '@secblocks/core';
 import { VaultSyncError, VaultSyncErrorCode } from './errors.js';
+import { templatePrefix } from './secret-names.js';
 import {
   type ApiGroup,
   createSecretsManagerTarget,
@@ -239,6 +240,16 @@ export async function createFromConfig(
     } else {
       throw invalid('"vault.auth.method" must be token, approle or aws-iam');
     }
+  }
+  const reservedInside = reserved.filter((name) =>
+    name.startsWith(templatePrefix(t.nameTemplate ?? 'vault/{{mount}}/{{path}}')),
+  );
+  if (reservedInside.length > 0) {
+    // Reserved names are never written, but a connection secret inside the replicated prefix is one
+    // IAM policy mistake away from being overwritten (the AWS sample's B5): say so.
+    options.logger?.warn('vault-sync: the Vault connection secret lies inside the replicated name prefix', {
+      connectionSecret: reservedInside[0],
+    });
   }
   const source = createVaultSource({
     ...(address ? { endpoint: address } : {}),

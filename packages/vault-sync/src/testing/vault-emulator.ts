@@ -155,6 +155,9 @@ function matchSegments(rule: string, path: string, prefix: boolean): boolean {
  * token lookup/renewal, AppRole and AWS IAM logins (SigV4 verified), 403 on expired tokens, and Vault's
  * real 403/404/412/429/5xx bodies, with fault injection and call counts.
  *
+ * LIST is served as `GET …?list=true` (what node-vault sends with `noCustomHTTPVerbs: true`, as
+ * `createVaultSource` does): Node's HTTP parser rejects the custom `LIST` verb before any handler runs.
+ *
  * @param options - Mounts, clock and latency.
  * @example
  * ```ts
