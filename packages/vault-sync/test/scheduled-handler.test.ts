@@ -34,12 +34,17 @@ describe('createScheduledHandler', () => {
     h.vault.write('secret', 'ops/vault-connection', { evil: 'overwrite' });
     h.vault.write('secret', 'apps/db', { password: 'p1' });
     const notes: RunNotification[] = [];
+    const logger = createMemoryLogger();
     const handler = createScheduledHandler({
       config: configFor(h),
       client: h.client,
       notify: async (n) => void notes.push(n),
+      logger,
     });
     await expect(handler({})).rejects.toMatchObject({ code: VaultSyncErrorCode.RUN_FAILED });
+    expect(
+      logger.lines.some((l) => l.level === 'warn' && l.message.includes('inside the replicated name prefix')),
+    ).toBe(true);
     expect(JSON.parse(h.sm.secret('ops/vault-connection')?.currentString ?? '{}')).toHaveProperty('address');
     expect(h.sm.secret('apps/db')).toBeDefined();
     expect(notes).toHaveLength(1);
