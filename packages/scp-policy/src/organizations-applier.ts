@@ -93,11 +93,39 @@ export interface ApplyResult {
   skipped: string[];
 }
 
-/** Plans and applies revocation SCPs on one Organizations target. */
+/** Plans and applies revocation SCPs on one Organizations target; see {@link createOrganizationsApplier}. */
 export interface OrganizationsApplier {
-  /** Reads the live SCPs on the target and computes the canonical diff to reach the desired state. */
+  /**
+   * Reads the live SCPs on the target (ListPoliciesForTarget, DescribePolicy), merges the new entries
+   * into the policies this applier owns without moving existing ones, prunes expired entries when
+   * `pruneAt` is given, proves the result and returns the canonical diff. Makes no write.
+   *
+   * @param request - New entries and/or a prune time.
+   * @throws {@link ScpPolicyError} `CAPACITY_EXCEEDED` (not enough free slots), `INVALID_INPUT`,
+   * `UNSUPPORTED_POLICY` (a policy with this applier's name prefix it did not write), `UNSAFE_PLAN`, and
+   * the mapped Organizations codes (`TARGET_NOT_FOUND`, `POLICY_TYPE_NOT_ENABLED`, `ACCESS_DENIED`, `THROTTLED`, …).
+   * @example
+   * ```ts
+   * const plan = await applier.plan({ revoke: { users: ['jdoe@example.com'] }, pruneAt: new Date() });
+   * for (const step of plan.steps) console.log(step.phase, step.action, step.name, step.gained.length, step.lost.length);
+   * ```
+   */
   plan(request: PlanRequest): Promise<ApplyPlan>;
-  /** Applies a plan in two phases, idempotently; with `dryRun` only lists the calls. */
+  /**
+   * Applies a plan: creates and updates documents gaining entries first, then updates losing entries,
+   * then detaches and deletes emptied documents, so a still-revoked principal is never uncovered.
+   * Re-reads the live state first: steps already live are skipped (idempotent re-runs, adoption of a
+   * policy created by an interrupted run). With `dryRun`, lists the calls and writes nothing.
+   *
+   * @param plan - From {@link OrganizationsApplier.plan}.
+   * @param options - `dryRun` to only list the calls.
+   * @throws {@link ScpPolicyError} `STALE_PLAN` when a policy changed since planning, and the mapped
+   * Organizations codes (`SLOT_LIMIT_EXCEEDED`, `POLICY_TOO_LARGE`, `LAST_POLICY_ATTACHMENT`, `THROTTLED`, …).
+   * @example
+   * ```ts
+   * const { calls, skipped } = await applier.apply(plan);
+   * ```
+   */
   apply(plan: ApplyPlan, options?: { dryRun?: boolean }): Promise<ApplyResult>;
 }
 
