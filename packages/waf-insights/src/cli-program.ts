@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { type CliIo, cliOutput, createCliProgram, ExitCode, usageError } from '@secblocks/core';
+import { createAthenaRunner, createDuckDbRunner } from '@secblocks/query-runner';
 import { buildCloudFormationTemplate } from './cloudformation.js';
 import { compileContributorInsightsRule } from './compile-contributor-insights.js';
 import { compileLogsInsights } from './compile-logs-insights.js';
@@ -10,14 +12,18 @@ import { compileSql } from './compile-sql.js';
 import { buildDashboardBody } from './dashboard.js';
 import { renderHtmlReport } from './html-report.js';
 import { expandLocalPaths, readWafLogFiles } from './local-files.js';
+import { runLogsInsightsQuery } from './logs-insights-evaluator.js';
 import { createLogsInsightsRunner } from './logs-insights-runner.js';
 import { getQuestion, QUESTION_CATALOG } from './question.js';
 import type { QuestionResult } from './question-result.js';
+import { toQuestionResult } from './question-result.js';
 import { evaluateQuestion } from './reference-evaluator.js';
 import { captchaOnRbrRule } from './rule-builders.js';
 import { recommendRateBasedRule } from './rule-recommender.js';
 import { generateSampleLines } from './sample-generator.js';
 import { detectSchemaDrift } from './schema.js';
+import { athenaTableDdl } from './schema-ddl.js';
+import { attachWafLogs, runQuestionSql } from './sql-question-runner.js';
 import { formatTable } from './terminal-report.js';
 
 const VERSION = '0.1.0';
@@ -39,7 +45,7 @@ const positiveInt = (flag: string, v: string): number => {
  */
 export function buildProgram(
   io?: CliIo,
-  deps: { logsClient?: CloudWatchLogsClient; now?: () => number } = {},
+  deps: { logsClient?: CloudWatchLogsClient; athenaClient?: AthenaClient; now?: () => number } = {},
 ): Command {
   const now = deps.now ?? Date.now;
   const program = createCliProgram({
@@ -72,10 +78,23 @@ export function buildProgram(
 
   program
     .command('logs-insights <question>')
-    .description('print the CloudWatch Logs Insights query for a question')
-    .action((id: string, _o, cmd: Command) => {
-      const query = compileLogsInsights(getQuestion(id));
-      cliOutput(cmd).result({ question: id, query }, (r) => r.query);
+    .description('print the Logs Insights query for a question, or dry-run it locally with --local')
+    .option('--local <paths...>', 'run the query with the local Logs Insights evaluator over these files')
+    .action(async (id: string, o: { local?: string[] }, cmd: Command) => {
+      const question = getQuestion(id);
+      const query = compileLogsInsights(question);
+      const out = cliOutput(cmd);
+      if (!o.local) {
+        out.result({ question: id, query }, (r) => r.query);
+        return;
+      }
+      const { records } = await readWafLogFiles(await expandLocalPaths(o.local));
+      const local = runLogsInsightsQuery(
+        query,
+        records.map((r) => ({ message: r.message, timestamp: r.record.timestamp })),
+      );
+      const result = toQuestionResult(question, local.rows);
+      out.result({ query, ...result }, (r) => `${query}\n\n${formatTable(question, r)}`);
     });
 
   program
@@ -103,30 +122,49 @@ export function buildProgram(
 
   program
     .command('run <question>')
-    .description('answer a question from local log files (--local) or a CloudWatch Logs group (--log-group)')
+    .description(
+      'answer a question from local files (--local), CloudWatch Logs (--log-group) or Athena (--athena)',
+    )
     .option('--local <paths...>', 'files, directories or dir/*.gz patterns (plain or gzip NDJSON)')
+    .option('--engine <engine>', 'with --local: ts (built in) or duckdb (needs @duckdb/node-api)', 'ts')
     .option('--log-group <names...>', 'WAF log groups (aws-waf-logs-...) to query with Logs Insights')
-    .option('--since <duration>', 'with --log-group: how far back, e.g. 15m, 6h, 7d', '1h')
-    .option('--region <region>', 'with --log-group: AWS Region (default from the environment)')
+    .option('--athena', 'query the Athena table (see --database, --table, --workgroup, --output-location)')
+    .option('--database <name>', 'with --athena: Glue database')
+    .option('--table <name>', 'with --athena: table', 'waf_logs')
+    .option('--workgroup <name>', 'with --athena: workgroup')
+    .option('--output-location <s3>', 'with --athena: query result location')
+    .option('--since <duration>', 'with --log-group or --athena: how far back, e.g. 15m, 6h, 7d', '1h')
+    .option('--region <region>', 'with --log-group or --athena: AWS Region (default from the environment)')
     .option('--limit <n>', 'rows to show')
     .action(
       async (
         id: string,
-        o: { local?: string[]; logGroup?: string[]; since: string; region?: string; limit?: string },
+        o: {
+          local?: string[];
+          engine: string;
+          logGroup?: string[];
+          athena?: boolean;
+          database?: string;
+          table: string;
+          workgroup?: string;
+          outputLocation?: string;
+          since: string;
+          region?: string;
+          limit?: string;
+        },
         cmd: Command,
       ) => {
         const q = getQuestion(id);
         const question = o.limit ? { ...q, limit: positiveInt('--limit', o.limit) } : q;
         const out = cliOutput(cmd);
-        if ((o.local ? 1 : 0) + (o.logGroup ? 1 : 0) !== 1)
-          throw usageError('give exactly one of --local or --log-group');
+        if ((o.local ? 1 : 0) + (o.logGroup ? 1 : 0) + (o.athena ? 1 : 0) !== 1)
+          throw usageError('give exactly one of --local, --log-group or --athena');
+        const region = o.region ? { region: o.region } : {};
         if (o.logGroup) {
           const since = parseDuration(o.since);
           const runner = createLogsInsightsRunner({
             logGroupNames: o.logGroup,
-            ...(deps.logsClient
-              ? { client: deps.logsClient }
-              : { clientConfig: o.region ? { region: o.region } : {} }),
+            ...(deps.logsClient ? { client: deps.logsClient } : { clientConfig: region }),
           });
           const end = now();
           const result = await runner.runQuestion(question, { start: end - since, end });
@@ -139,7 +177,44 @@ export function buildProgram(
           );
           return;
         }
-        const { records, stats } = await readWafLogFiles(await expandLocalPaths(o.local as string[]));
+        if (o.athena) {
+          if (!o.database) throw usageError('--athena needs --database');
+          const since = parseDuration(o.since);
+          const athena = createAthenaRunner({
+            database: o.database,
+            ...(deps.athenaClient ? { client: deps.athenaClient } : { clientConfig: region }),
+            ...(o.workgroup ? { workgroup: o.workgroup } : {}),
+            ...(o.outputLocation ? { outputLocation: o.outputLocation } : {}),
+          });
+          const end = now();
+          try {
+            const result = await runQuestionSql(athena, question, {
+              table: o.table,
+              timeRange: { start: end - since, end },
+            });
+            out.result(
+              result,
+              (r) => `${formatTable(question, r)}\n${r.statistics.dataScannedBytes ?? 0} bytes scanned`,
+            );
+          } finally {
+            await athena.close();
+          }
+          return;
+        }
+        const files = await expandLocalPaths(o.local as string[]);
+        if (o.engine === 'duckdb') {
+          const duck = createDuckDbRunner();
+          try {
+            await attachWafLogs(duck, files);
+            const result = await runQuestionSql(duck, question);
+            out.result(result, (r) => formatTable(question, r));
+          } finally {
+            await duck.close();
+          }
+          return;
+        }
+        if (o.engine !== 'ts') throw usageError('--engine must be ts or duckdb');
+        const { records, stats } = await readWafLogFiles(files);
         const result = evaluateQuestion(
           question,
           records.map((r) => r.record),
@@ -149,6 +224,16 @@ export function buildProgram(
         out.result({ ...result, stats }, (r: QuestionResult) => formatTable(question, r));
       },
     );
+
+  program
+    .command('athena-ddl')
+    .description('print the Athena CREATE TABLE (partition projection) for WAF logs in S3')
+    .requiredOption('--location <s3>', 's3://bucket/AWSLogs/<account>/WAFLogs/<region>/<web-acl>/')
+    .option('--table <name>', 'table name', 'waf_logs')
+    .action((o: { location: string; table: string }, cmd: Command) => {
+      const ddl = athenaTableDdl({ location: o.location, table: o.table });
+      cliOutput(cmd).result({ ddl }, (r) => r.ddl);
+    });
 
   program
     .command('schema-drift')

@@ -141,3 +141,10 @@ export {
   duckDbColumns,
 } from './schema-ddl.js';
 export { formatTable } from './terminal-report.js';
+export {
+  attachWafLogs,
+  type DuckDbSourceOptions,
+  type RunQuestionSqlOptions,
+  runQuestionSql,
+  wafLogsDuckDbSource,
+} from './sql-question-runner.js';

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { runCli } from '@secblocks/core';
 import {
@@ -9,6 +10,7 @@ import {
   createSentinel,
   testCredentials,
 } from '@secblocks/core/testing';
+import { startAthenaEmulator } from '@secblocks/query-runner/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../src/cli-program.js';
 import { evaluateQuestion, generateSampleRecords, getQuestion } from '../src/index.js';
@@ -132,6 +134,67 @@ describe('waf-insights CLI', () => {
     outputs.push(await run(['schema-drift', '--local', file]));
     for (const o of outputs) expect(o.code).toBe(0);
     assertNoSentinel(secret, ...outputs.map((o) => o.stdout + o.stderr), readFileSync(html, 'utf8'));
+  });
+
+  it('gives the same answer with --engine duckdb and with the Logs Insights dry run', async () => {
+    const out = join(dir, 'engines');
+    await run(['sample', '--records', '1500', '--out', out, '--seed', '5', '--malformed-every', '60']);
+    const ts = JSON.parse((await run(['run', 'top-user-agents', '--local', out, '--json'])).stdout);
+    const duck = await run(['run', 'top-user-agents', '--local', out, '--engine', 'duckdb', '--json']);
+    expect(duck.code).toBe(0);
+    expect(JSON.parse(duck.stdout).rows).toEqual(ts.rows);
+    const dry = await run(['logs-insights', 'top-user-agents', '--local', out, '--json']);
+    const parsed = JSON.parse(dry.stdout);
+    expect(parsed.query).toContain('tolower(hdr.name) = "user-agent"');
+    expect(parsed.rows).toEqual(ts.rows);
+  });
+
+  it('queries Athena with --athena and prints the DDL', async () => {
+    const emu = await startAthenaEmulator({
+      respond: () => ({
+        columns: [
+          { name: 'clientIp', type: 'varchar' },
+          { name: 'requests', type: 'bigint' },
+        ],
+        rows: [['198.51.100.9', 3]],
+      }),
+    });
+    try {
+      const athenaClient = new AthenaClient({
+        endpoint: emu.endpoint,
+        region: 'us-east-1',
+        credentials: testCredentials(),
+      });
+      const r = await run(
+        [
+          'run',
+          'top-ips',
+          '--athena',
+          '--database',
+          'security',
+          '--output-location',
+          's3://results/',
+          '--since',
+          '2h',
+          '--json',
+        ],
+        {
+          athenaClient,
+          now: () => 1_764_547_200_000,
+        },
+      );
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).rows).toEqual([{ clientIp: '198.51.100.9', requests: 3 }]);
+      expect(emu.queries[0]?.queryString).toContain('"timestamp" >= 1764540000000');
+    } finally {
+      await emu.close();
+    }
+    const ddl = await run([
+      'athena-ddl',
+      '--location',
+      's3://aws-waf-logs-x/AWSLogs/111122223333/WAFLogs/us-east-1/acl/',
+    ]);
+    expect(ddl.stdout).toContain("'projection.log_time.type'='date'");
   });
 
   it('exits 2 when neither --local nor --log-group is given', async () => {

@@ -18,7 +18,7 @@ import {
 
 // The acceptance run uses 100,000 records (WAF_PARITY_RECORDS=100000, or `pnpm run parity`); the default
 // keeps the whole test project inside its time budget on a shared 2-core machine.
-const RECORDS = Number(process.env.WAF_PARITY_RECORDS ?? 20_000);
+const RECORDS = Number(process.env.WAF_PARITY_RECORDS ?? 15_000);
 
 let parsed: ParsedWafLog[];
 let dir: string;
