@@ -497,26 +497,27 @@ export function revokeSessions(input: RevokeSessionsInput): RevokeSessionsResult
       byteOrder(a.issuedBefore ?? '', b.issuedBefore ?? ''),
   );
 
-  // 5. Lower bound: every statement group written once, with no split overhead, over the room a
-  // document has besides its skeleton. No packing can use fewer documents.
+  // 5. Lower bound. With cap = maxSize - skeleton, E = sum of (value bytes + 1) over entries and F_g the
+  // fixed size of statement group g, a document's content is at least (its groups' F) + (its entries'
+  // bytes + 1) - 1, so D(cap + 1) >= sum over documents of their groups' F + E. Every group appears in at
+  // least one document and every document holds at least one group, hence
+  // D >= (sum_g F_g + E) / (cap + 1) and D >= E / (cap + 1 - min_g F_g). No packing can do better.
   const allEntries = entries;
-  const groupTotals = new Map<string, { fixed: number; count: number; bytes: number }>();
+  const fixedOf = new Map<string, number>();
+  let entryBytes = 0;
   for (const e of allEntries) {
+    entryBytes += valueBytes(e) + 1;
     const key = groupKeyOf(e);
-    const g = groupTotals.get(key) ?? {
-      fixed: statementFixed(e.kind, e.removableAfter, e.issuedBefore),
-      count: 0,
-      bytes: 0,
-    };
-    g.count++;
-    g.bytes += valueBytes(e);
-    groupTotals.set(key, g);
+    if (!fixedOf.has(key)) fixedOf.set(key, statementFixed(e.kind, e.removableAfter, e.issuedBefore));
   }
-  const minimalContent = [...groupTotals.values()].reduce(
-    (sum, g) => sum + groupSize(g.fixed, g.count, g.bytes),
-    0,
+  const capacity = limit.maxSize - SKELETON;
+  const fixedTotal = [...fixedOf.values()].reduce((a, b) => a + b, 0);
+  const minFixed = Math.min(...fixedOf.values());
+  const lowerBound = Math.max(
+    1,
+    Math.ceil((fixedTotal + entryBytes) / (capacity + 1)),
+    Math.ceil(entryBytes / (capacity + 1 - minFixed)),
   );
-  const lowerBound = Math.max(1, Math.ceil(minimalContent / (limit.maxSize - SKELETON)));
 
   // 6. Proof.
   const proofCases = buildProofCases(allEntries, revokedAt);
