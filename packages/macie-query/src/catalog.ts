@@ -1,6 +1,7 @@
 import type { QueryRow } from '@secblocks/query-runner';
 import { MacieQueryError, MacieQueryErrorCode } from './errors.js';
 import type { ArchiveMembers, QuestionFilters } from './filters.js';
+import { emitLocations } from './location-sql.js';
 import { remediationFor } from './reason-codes.js';
 import {
   type DimensionId,
@@ -44,6 +45,10 @@ export interface Question {
   extraColumns?: readonly EmittedColumn[];
   /** Adds computed columns to each row (the same on both engines). */
   decorate?(row: QueryRow): QueryRow;
+  /** Reads occurrence locations (line, page, record, cell), so local runs need the full schema. */
+  readsOccurrences?: boolean;
+  /** Emits SQL directly, for questions that are not a grouped plan (the location listings). */
+  emit?(params: QuestionParams, target: EmitTarget): EmittedSql;
 }
 
 const withArchive = (params: QuestionParams, archive: ArchiveMembers): QuestionFilters => ({
@@ -188,6 +193,38 @@ export const QUESTIONS: readonly Question[] = [
     requires: [],
     inReport: false,
     plan: objects(['bucket', 'statusCode', 'statusReason'], ['objects']),
+  },
+  {
+    id: 'locations-managed',
+    title: 'Where inside each object the sensitive data is (managed identifiers)',
+    description:
+      'One row per occurrence location (line range, page, record and JSON path, or cell) of each managed identifier detection in the given job(s), archive members included. Outputs field paths and column names, which can themselves be sensitive.',
+    source: 'aws-samples #13',
+    requires: ['jobIds'],
+    inReport: false,
+    readsOccurrences: true,
+    plan: detections(
+      ['jobId', 'bucket', 'key', 'archiveMember', 'category', 'type'],
+      ['detections'],
+      'include',
+    ),
+    emit: (p, target) => emitLocations('managed', { archiveMembers: 'include', ...p.filters }, target),
+  },
+  {
+    id: 'locations-custom',
+    title: 'Where inside each object the sensitive data is (custom identifiers)',
+    description:
+      'The same as locations-managed for custom data identifiers. Fix: the same row shape as managed identifiers (aws-samples returned JSON text and an unnamed _col2 here).',
+    source: 'aws-samples #14',
+    requires: ['jobIds'],
+    inReport: false,
+    readsOccurrences: true,
+    plan: detections(
+      ['jobId', 'bucket', 'key', 'archiveMember', 'category', 'type'],
+      ['detections'],
+      'include',
+    ),
+    emit: (p, target) => emitLocations('custom', { archiveMembers: 'include', ...p.filters }, target),
   },
   {
     id: 'object-detail-listing',
@@ -434,6 +471,7 @@ export function emitQuestion(id: string, target: EmitTarget, params: QuestionPar
       'Parameter "top" must be an integer from 1 to 1000000',
     );
   }
+  if (question.emit) return question.emit(params, target);
   const emitted = emitPlan(question.plan(params), target);
   return { ...emitted, columns: [...emitted.columns, ...(question.extraColumns ?? [])] };
 }

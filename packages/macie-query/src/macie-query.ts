@@ -127,14 +127,15 @@ class MacieQueryImpl implements MacieQuery {
     return { files: usable, skipped: [...this.#resolved.skipped, ...this.#engineSkipped] };
   }
 
-  async #target(): Promise<EmitTarget> {
+  async #target(question?: QuestionInput): Promise<EmitTarget> {
     if (this.#options.athena) return { engine: 'athena', table: this.#options.athena.table };
     const { files } = await this.files();
-    // Slim schema: no question reads occurrence locations, and parsing less JSON is faster. Malformed lines
-    // become all-NULL rows (counted by the data-quality question) instead of failing the query.
+    // Slim schema unless the question reads occurrence locations: parsing less JSON is faster, and paths and
+    // column names stay unread. Malformed lines become all-NULL rows (counted by data-quality), not failures.
+    const slim = !(typeof question === 'string' && getQuestion(question).readsOccurrences);
     return {
       engine: 'duckdb',
-      source: duckDbReadJson(files, { columns: duckDbColumns({ slim: true }), ignoreErrors: true }),
+      source: duckDbReadJson(files, { columns: duckDbColumns({ slim }), ignoreErrors: true }),
     };
   }
 
@@ -152,7 +153,7 @@ class MacieQueryImpl implements MacieQuery {
   }
 
   async sql(question: QuestionInput, params: QuestionParams = {}): Promise<EmittedSql> {
-    return this.#emit(question, params, await this.#target()).emitted;
+    return this.#emit(question, params, await this.#target(question)).emitted;
   }
 
   async ask<Row extends QueryRow = QueryRow>(
@@ -164,7 +165,7 @@ class MacieQueryImpl implements MacieQuery {
     if (options.signal) runOptions.signal = options.signal;
     if (options.maxRows !== undefined) runOptions.maxRows = options.maxRows;
     for (let attempt = 0; ; attempt++) {
-      const target = await this.#target();
+      const target = await this.#target(question);
       const { id, title, emitted } = this.#emit(question, params, target);
       try {
         const result = this.#options.athena
