@@ -809,6 +809,17 @@ export async function apply(syncPlan: SyncPlan, options: ApplyOptions = {}): Pro
         if (!t) return 'done';
         if (t.tags[OWNER_TAG] !== instanceId) throw notOwned(a.name);
         if (t.deletedDate) return 'done';
+        // Confirm in Vault too: a source that came back since the plan (or a hand-edited plan) never
+        // costs a live secret.
+        if (a.path !== undefined) {
+          const now = await source.inspect(a.path);
+          if (now.state === 'live' || now.state === 'denied') {
+            throw new VaultSyncError(
+              VaultSyncErrorCode.SOURCE_CHANGED,
+              `"${a.path}" is ${now.state} in Vault now; "${a.name}" was not deleted`,
+            );
+          }
+        }
         const mode: RemoveMode =
           a.deletion === 'force'
             ? { force: true }

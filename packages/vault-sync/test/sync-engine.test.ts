@@ -181,8 +181,8 @@ describe('sync', () => {
       'vault/apps/db': 'delete:source-gone',
       'vault/apps/keep': 'skip:in-sync',
     });
-    // One listed metadata read plus one confirming read of the orphan.
-    expect(h.vault.count('metadata') - before).toBe(2);
+    // One listed metadata read, one confirming read of the orphan at plan time, one again just before deleting.
+    expect(h.vault.count('metadata') - before).toBe(3);
   });
 
   it('never deletes a secret that only fell out of scope when the configuration narrows', async () => {
@@ -512,6 +512,22 @@ describe('apply', () => {
     expect(h.sm.secret('vault/apps/db')).toBeDefined();
     const described = await h.client.send(new DescribeSecretCommand({ SecretId: 'vault/apps/db' }));
     expect(described.DeletedDate).toBeUndefined();
+  });
+
+  it('does not delete when the Vault source came back between plan and apply', async () => {
+    h = await startHarness();
+    h.vault.write('secret', 'apps/db', { password: 'p1' });
+    const source = h.source();
+    const target = h.target();
+    const options = { instanceId: 'prod', deletion: { policy: 'force' as const } };
+    await sync(source, target, options);
+    h.vault.softDelete('secret', 'apps/db');
+    const p = await plan(source, target, options);
+    expect(p.summary.delete).toBe(1);
+    h.vault.write('secret', 'apps/db', { password: 'p2' });
+    const report = await apply(p);
+    expect(report.results[0]?.error?.code).toBe(VaultSyncErrorCode.SOURCE_CHANGED);
+    expect(h.sm.count('DeleteSecret')).toBe(0);
   });
 
   it('derives the same token for the same version so retries never add versions', () => {
