@@ -140,7 +140,6 @@ export {
   DUCKDB_COLUMNS,
   duckDbColumns,
 } from './schema-ddl.js';
-export { formatTable } from './terminal-report.js';
 export {
   attachWafLogs,
   type DuckDbSourceOptions,
@@ -148,3 +147,4 @@ export {
   runQuestionSql,
   wafLogsDuckDbSource,
 } from './sql-question-runner.js';
+export { formatTable } from './terminal-report.js';

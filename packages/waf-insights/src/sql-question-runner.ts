@@ -31,11 +31,15 @@ export async function runQuestionSql(
   question: Question,
   options: RunQuestionSqlOptions = {},
 ): Promise<QuestionResult & { statistics: QueryStatistics }> {
-  if (!runner || (runner.engine !== 'athena' && runner.engine !== 'duckdb')) throw invalidOption('runner', 'an Athena or DuckDB QueryRunner');
+  if (!runner || (runner.engine !== 'athena' && runner.engine !== 'duckdb'))
+    throw invalidOption('runner', 'an Athena or DuckDB QueryRunner');
   const { signal, ...compile } = options;
   const sql = compileSql(question, runner.engine, compile);
   const result = await runner.run(sql, { ...(signal ? { signal } : {}), maxRows: question.limit });
-  return { ...toQuestionResult(question, result.rows as Array<Record<string, unknown>>), statistics: result.statistics };
+  return {
+    ...toQuestionResult(question, result.rows as Array<Record<string, unknown>>),
+    statistics: result.statistics,
+  };
 }
 
 /** Options of {@link wafLogsDuckDbSource}. */
@@ -62,7 +66,10 @@ export interface DuckDbSourceOptions {
  * await duck.run(`CREATE VIEW waf_logs AS ${wafLogsDuckDbSource(['logs/*.gz'])}`);
  * ```
  */
-export function wafLogsDuckDbSource(files: string | readonly string[], options: DuckDbSourceOptions = {}): string {
+export function wafLogsDuckDbSource(
+  files: string | readonly string[],
+  options: DuckDbSourceOptions = {},
+): string {
   const maxUri = options.maxUriLength ?? 16_384;
   if (!Number.isInteger(maxUri) || maxUri < 1) throw invalidOption('maxUriLength', 'a positive integer');
   const from = duckDbReadJson(files, { columns: DUCKDB_COLUMNS, ignoreErrors: true });
@@ -99,7 +106,8 @@ export async function attachWafLogs(
     return;
   }
   const path = options.parquetCache;
-  if (typeof path !== 'string' || path === '' || /[\u0000']/.test(path)) throw invalidOption('parquetCache', "a file path without quotes");
+  if (typeof path !== 'string' || path === '' || /[\u0000']/.test(path))
+    throw invalidOption('parquetCache', 'a file path without quotes');
   await runner.run(`COPY (${source}) TO '${path}' (FORMAT parquet)`);
   await runner.run(`CREATE OR REPLACE VIEW "${table}" AS SELECT * FROM read_parquet('${path}')`);
 }
