@@ -4,7 +4,6 @@ import { gzipSync } from 'node:zlib';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { type CliIo, cliOutput, createCliProgram, ExitCode, usageError } from '@secblocks/core';
-import { createAthenaRunner, createDuckDbRunner } from '@secblocks/query-runner';
 import { buildCloudFormationTemplate } from './cloudformation.js';
 import { compileContributorInsightsRule } from './compile-contributor-insights.js';
 import { compileLogsInsights } from './compile-logs-insights.js';
@@ -180,6 +179,8 @@ export function buildProgram(
         if (o.athena) {
           if (!o.database) throw usageError('--athena needs --database');
           const since = parseDuration(o.since);
+          // Loaded on demand: @secblocks/query-runner pulls in the Athena SDK (an optional peer).
+          const { createAthenaRunner } = await import('@secblocks/query-runner');
           const athena = createAthenaRunner({
             database: o.database,
             ...(deps.athenaClient ? { client: deps.athenaClient } : { clientConfig: region }),
@@ -203,6 +204,7 @@ export function buildProgram(
         }
         const files = await expandLocalPaths(o.local as string[]);
         if (o.engine === 'duckdb') {
+          const { createDuckDbRunner } = await import('@secblocks/query-runner');
           const duck = createDuckDbRunner();
           try {
             await attachWafLogs(duck, files);

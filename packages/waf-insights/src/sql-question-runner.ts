@@ -1,9 +1,11 @@
-import { duckDbReadJson, type QueryRunner, type QueryStatistics } from '@secblocks/query-runner';
+// Type-only: the runtime import of @secblocks/query-runner (which loads the Athena SDK) stays with the caller.
+import type { QueryRunner, QueryStatistics } from '@secblocks/query-runner';
 import { compileSql, type SqlCompileOptions } from './compile-sql.js';
 import { invalidOption } from './errors.js';
+import { sqlString } from './escape.js';
 import type { Question } from './question.js';
 import { type QuestionResult, toQuestionResult } from './question-result.js';
-import { DUCKDB_COLUMNS } from './schema-ddl.js';
+import { duckDbColumns } from './schema-ddl.js';
 
 /** Options of {@link runQuestionSql}. */
 export interface RunQuestionSqlOptions extends SqlCompileOptions {
@@ -53,14 +55,14 @@ export interface DuckDbSourceOptions {
 
 /**
  * SQL for a DuckDB subquery over WAF log files (plain or gzip NDJSON, globs allowed) with the explicit
- * {@link DUCKDB_COLUMNS} schema. Malformed lines are skipped (`ignore_errors`) and rows without
+ * {@link DUCKDB_COLUMNS} schema (paths quoted with {@link sqlString}). Malformed lines are skipped (`ignore_errors`) and rows without
  * `timestamp`, `action` or `httpRequest.clientIp`, or with a huge URI, are filtered out, so the rows are the
  * records the TypeScript parser keeps (lines with invalid UTF-8 are skipped by both; tested on the sample
  * generator's malformed lines).
  *
  * @param files - Paths or globs.
  * @param options - URI length limit.
- * @throws query-runner `INVALID_OPTION` for bad paths.
+ * @throws {@link WafInsightsError} `INVALID_OPTION` / `INVALID_PARAMETER` for bad paths.
  * @example
  * ```ts
  * await duck.run(`CREATE VIEW waf_logs AS ${wafLogsDuckDbSource(['logs/*.gz'])}`);
@@ -72,7 +74,10 @@ export function wafLogsDuckDbSource(
 ): string {
   const maxUri = options.maxUriLength ?? 16_384;
   if (!Number.isInteger(maxUri) || maxUri < 1) throw invalidOption('maxUriLength', 'a positive integer');
-  const from = duckDbReadJson(files, { columns: DUCKDB_COLUMNS, ignoreErrors: true });
+  const list = typeof files === 'string' ? [files] : [...files];
+  if (list.length === 0 || list.some((f) => typeof f !== 'string' || f === ''))
+    throw invalidOption('files', 'one or more paths');
+  const from = `read_json([${list.map((f) => sqlString(f)).join(', ')}], format = 'newline_delimited', columns = ${duckDbColumns()}, ignore_errors = true, maximum_object_size = 16777216)`;
   return `SELECT * FROM ${from} WHERE "timestamp" IS NOT NULL AND "action" IS NOT NULL AND "httpRequest"."clientIp" IS NOT NULL AND length(coalesce("httpRequest"."uri", '')) <= ${maxUri}`;
 }
 
