@@ -1,7 +1,7 @@
 // `pnpm demo`: an incident on generated WAF logs, then the revocation of the compromised sessions.
 import { formatTable, getQuestion } from '@secblocks/waf-insights';
 import { ATTACKER_IP, incidentLogs } from './incident-logs.js';
-import { revokeCompromisedSessions } from './session-revocation.js';
+import { applyToOrganization, revokeCompromisedSessions } from './session-revocation.js';
 import { investigate } from './waf-investigation.js';
 
 const incident = incidentLogs();
@@ -58,7 +58,19 @@ for (const [title, r] of [
   for (const finding of r.findings) console.log(`  ${finding.severity}: ${finding.message}`);
 }
 
+console.log('\n3. Roll the SCP out on the organization root (Organizations emulator, real SDK client)');
+const rollout = await applyToOrganization(now);
+console.log(
+  `  plan: ${rollout.plan.steps.map((st) => `${st.action} ${st.name} (phase ${st.phase})`).join(', ')}; slots used by others ${rollout.plan.slots.other}/${rollout.plan.slots.limit}; proof ${rollout.plan.proof?.passed ? 'PASSED' : 'FAILED'}`,
+);
+console.log(`  calls: ${rollout.result.calls.map((c) => `${c.operation} ${c.name}`).join(', ')}`);
+console.log(
+  `  attached to the root: ${rollout.attached.join(', ')}; re-running the plan changes nothing: ${!rollout.rerunChanged}`,
+);
+
 const ok =
+  rollout.plan.proof?.passed === true &&
+  !rollout.rerunChanged &&
   f.falsePositive !== undefined &&
   rec.replay.keys[0]?.key === ATTACKER_IP &&
   scp.proof.passed &&

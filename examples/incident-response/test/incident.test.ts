@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ATTACKER_IP, incidentLogs, PARTNER_MONITOR_IP } from '../src/incident-logs.js';
-import { COMPROMISED, revokeCompromisedSessions } from '../src/session-revocation.js';
+import { applyToOrganization, COMPROMISED, revokeCompromisedSessions } from '../src/session-revocation.js';
 import { investigate } from '../src/waf-investigation.js';
 
 describe('investigate', () => {
@@ -48,5 +48,15 @@ describe('revokeCompromisedSessions', () => {
     expect(scp.documents[0]?.maxSize).toBe(10240);
     expect(managementAccount.documents[0]?.maxSize).toBe(6144);
     expect(scp.findings.map((x) => x.message).join(' ')).toMatch(/management account/);
+  });
+});
+
+describe('applyToOrganization', () => {
+  it('creates and attaches one proven SCP next to FullAWSAccess, and a re-run changes nothing', async () => {
+    const rollout = await applyToOrganization(Date.UTC(2026, 10, 28, 10, 0, 0));
+    expect(rollout.plan.proof?.passed).toBe(true);
+    expect(rollout.result.calls.map((c) => c.operation)).toEqual(['CreatePolicy', 'AttachPolicy']);
+    expect(rollout.attached).toEqual(['FullAWSAccess', 'secblocks-revoke-1']);
+    expect(rollout.rerunChanged).toBe(false);
   });
 });
