@@ -9,6 +9,7 @@
  * once into bench/.data (git-ignored) and reused.
  */
 import { createReadStream, existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
@@ -95,4 +96,8 @@ const ra = postMs / oursMs;
 const rb = nodeMs / oursMs;
 console.log(`ratio vs (a): ${ra.toFixed(1)}x (target ≥ 10x: ${ra >= 10 ? 'met' : 'NOT met'})`);
 console.log(`ratio vs (b): ${rb.toFixed(1)}x (target ≥ 3x: ${rb >= 3 ? 'met' : 'NOT met'})`);
-console.log(`peak RSS (whole process): ${mb()} MB`);
+console.log(
+  `peak RSS (whole process): ${mb()} MB; load average at the end: ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
