@@ -79,4 +79,10 @@ export {
   type OrderTerm,
   type QueryPlan,
 } from './sql-plan.js';
-export { type SyncOptions, type SyncSummary, syncResults } from './sync.js';
+export {
+  type EstimateScanOptions,
+  estimateScanBytes,
+  type SyncOptions,
+  type SyncSummary,
+  syncResults,
+} from './sync.js';

@@ -201,3 +201,85 @@ export async function syncResults(options: SyncOptions): Promise<SyncSummary> {
     if (!o.client) client.destroy();
   }
 }
+
+/** Options of {@link estimateScanBytes}. */
+export interface EstimateScanOptions {
+  /** S3 client. @defaultValue a client built from `clientConfig` */
+  client?: S3Client;
+  /** Configuration for the default client. */
+  clientConfig?: S3ClientConfig;
+  /** The discovery results bucket the Athena table reads. */
+  bucket: string;
+  /** Administrator accounts; narrows the prefixes summed. */
+  adminAccounts?: readonly string[];
+  /** Regions (with `adminAccounts`). */
+  regions?: readonly string[];
+  /** Job IDs (with admin accounts and Regions): what a projected table reads for a per-job question. */
+  jobIds?: readonly string[];
+  /** Cancels listing. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Estimates how many bytes an Athena query over the results table will scan, by summing the sizes of the
+ * result objects under the prefixes it reads (JSON is not columnar: Athena reads every byte of every file in
+ * scope, billed on the compressed size). Pass the figure as `estimatedScanBytes`, so a query over the
+ * runner's `maxScanBytes` is refused before it starts.
+ *
+ * @param options - Bucket and the prefixes in scope.
+ * @returns Total bytes of `.jsonl.gz` result objects in scope.
+ * @throws {@link MacieQueryError} `INVALID_OPTION`, `INVALID_FILTER`, or `SYNC_FAILED`.
+ * @example
+ * ```ts
+ * const bytes = await estimateScanBytes({ bucket: 'macie-results-111122223333', adminAccounts: ['111122223333'] });
+ * await mq.ask('top-types', {}, { estimatedScanBytes: bytes });
+ * ```
+ */
+export async function estimateScanBytes(options: EstimateScanOptions): Promise<number> {
+  const o = options;
+  if (typeof o.bucket !== 'string' || !BUCKET.test(o.bucket))
+    throw invalidOption('bucket', 'an S3 bucket name');
+  for (const [name, values, re] of [
+    ['adminAccounts', o.adminAccounts, ACCOUNT_ID],
+    ['regions', o.regions, REGION],
+    ['jobIds', o.jobIds, JOB_ID],
+  ] as const) {
+    for (const v of values ?? []) {
+      if (typeof v !== 'string' || !re.test(v)) {
+        throw new MacieQueryError(
+          MacieQueryErrorCode.INVALID_FILTER,
+          `Filter "${name}" has ${JSON.stringify(String(v).slice(0, 64))}`,
+        );
+      }
+    }
+  }
+  const client = o.client ?? new S3Client(o.clientConfig ?? {});
+  let total = 0;
+  try {
+    for (const prefix of prefixes({ ...o, to: '.' })) {
+      let token: string | undefined;
+      do {
+        const page = await retry(
+          () =>
+            client.send(
+              new ListObjectsV2Command({ Bucket: o.bucket, Prefix: prefix, ContinuationToken: token }),
+            ),
+          { maxAttempts: 5, ...(o.signal ? { signal: o.signal } : {}) },
+        ).catch((error: unknown) => {
+          throw new MacieQueryError(
+            MacieQueryErrorCode.SYNC_FAILED,
+            `S3 ListObjectsV2 failed: ${(error as { name?: string }).name ?? 'Error'}`,
+            {
+              cause: error,
+            },
+          );
+        });
+        for (const obj of page.Contents ?? []) if (KEY.test(obj.Key ?? '')) total += obj.Size ?? 0;
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+    return total;
+  } finally {
+    if (!o.client) client.destroy();
+  }
+}

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { S3Client } from '@aws-sdk/client-s3';
 import { testCredentials } from '@secblocks/core/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createMacieQuery, syncResults } from '../src/index.js';
+import { createMacieQuery, estimateScanBytes, syncResults } from '../src/index.js';
 import { type S3ResultsEmulator, startS3ResultsEmulator } from '../src/testing/index.js';
 
 const ADMIN = '111122223333';
@@ -122,5 +122,38 @@ describe('syncResults', () => {
       code: 'INVALID_FILTER',
     });
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('estimateScanBytes', () => {
+  it('sums the sizes of the result files under the prefixes in scope', async () => {
+    const all = await estimateScanBytes({ client, bucket: 'macie-results' });
+    const oneJob = await estimateScanBytes({
+      client,
+      bucket: 'macie-results',
+      adminAccounts: [ADMIN],
+      regions: ['us-east-1'],
+      jobIds: [OTHER_JOB],
+    });
+    expect(oneJob).toBe(record('d', '444455556666').length);
+    expect(all).toBeGreaterThan(oneJob);
+  });
+
+  it('lets the Athena runner refuse a question over budget before it starts', async () => {
+    const { AthenaClient } = await import('@aws-sdk/client-athena');
+    const { createAthenaRunner } = await import('@secblocks/query-runner');
+    const athena = new AthenaClient({
+      endpoint: 'http://127.0.0.1:9',
+      region: 'us-east-1',
+      credentials: testCredentials(),
+      maxAttempts: 1,
+    });
+    const runner = createAthenaRunner({ client: athena, database: 'security', maxScanBytes: 10 });
+    const mq = createMacieQuery({ athena: { runner, table: { table: 'macie_results' } } });
+    const estimatedScanBytes = await estimateScanBytes({ client, bucket: 'macie-results' });
+    await expect(mq.ask('top-types', {}, { estimatedScanBytes })).rejects.toMatchObject({
+      code: 'SCAN_BUDGET_EXCEEDED',
+    });
+    athena.destroy();
   });
 });
