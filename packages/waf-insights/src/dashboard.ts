@@ -125,18 +125,47 @@ export function dashboardBodyUnchecked(
       });
     }
   }
-  for (const q of o.questions) {
-    place({
-      type: 'log',
-      properties: {
-        title: q.title,
-        region,
-        view: q.order === 'time' ? 'timeSeries' : 'table',
-        query: `SOURCE '${o.logGroupName}' | ${compileLogsInsights(q).replace(/\n\| /g, ' | ')}`,
-      },
-    });
-  }
+  for (const q of o.questions) place(logWidget(q, o.logGroupName, region));
   return { widgets };
+}
+
+function logWidget(q: Question, logGroupName: string, region: string): Record<string, unknown> {
+  return {
+    type: 'log',
+    properties: {
+      title: q.title,
+      region,
+      view: q.order === 'time' ? 'timeSeries' : 'table',
+      // Dashboard log widgets name their log groups with a SOURCE clause in the query itself.
+      query: `SOURCE '${logGroupName}' | ${compileLogsInsights(q).replace(/\n\| /g, ' | ')}`,
+    },
+  };
+}
+
+/**
+ * Compiles a question to a CloudWatch dashboard `log` widget (Logs Insights query with a `SOURCE` clause;
+ * table view, or time series for time questions). Position it with `x`, `y`, `width`, `height`.
+ *
+ * @param question - The question.
+ * @param options - Log group (`aws-waf-logs-...`) and Region.
+ * @throws {@link WafInsightsError} `INVALID_OPTION` naming the option.
+ * @example
+ * ```ts
+ * const widget = { ...compileDashboardWidget(getQuestion('top-ips'), { logGroupName: 'aws-waf-logs-prod', region: 'us-east-1' }), x: 0, y: 0, width: 12, height: 6 };
+ * ```
+ */
+export function compileDashboardWidget(
+  question: Question,
+  options: { logGroupName: string; region: string },
+): Record<string, unknown> {
+  if (
+    typeof options.logGroupName !== 'string' ||
+    !/^aws-waf-logs-[\w\-./#]{1,498}$/.test(options.logGroupName)
+  )
+    throw invalidOption('logGroupName', 'a log group name starting with aws-waf-logs-');
+  if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(options.region ?? ''))
+    throw invalidOption('region', 'an AWS Region code');
+  return logWidget(question, options.logGroupName, options.region);
 }
 
 /**

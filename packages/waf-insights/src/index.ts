@@ -16,6 +16,7 @@ export { compileLogsInsights, LOGS_INSIGHTS_MAX_QUERY_LENGTH } from './compile-l
 export { compileSql, type SqlCompileOptions, type SqlDialect } from './compile-sql.js';
 export {
   buildDashboardBody,
+  compileDashboardWidget,
   DASHBOARD_LIMITS,
   type DashboardBody,
   type DashboardOptions,

@@ -3,6 +3,8 @@ import {
   buildCloudFormationTemplate,
   buildDashboardBody,
   type CloudFormationTemplate,
+  compileDashboardWidget,
+  getQuestion,
   isWafInsightsError,
   QUESTION_CATALOG,
   RESOURCE_REQUIRED_PROPERTIES,
@@ -159,5 +161,22 @@ describe('buildCloudFormationTemplate', () => {
     const broken: CloudFormationTemplate = JSON.parse(JSON.stringify(template));
     broken.Resources.Dashboard!.Properties.DashboardName = { Ref: 'Nope' };
     expect(() => validateTemplate(broken)).toThrow(/Nope/);
+  });
+});
+
+describe('compileDashboardWidget', () => {
+  it('compiles a question to a log widget with a SOURCE clause on one line', () => {
+    const w = compileDashboardWidget(getQuestion('requests-over-time'), {
+      logGroupName: 'aws-waf-logs-prod',
+      region: 'eu-west-1',
+    });
+    expect(w).toMatchObject({ type: 'log', properties: { view: 'timeSeries', region: 'eu-west-1' } });
+    const query = (w.properties as { query: string }).query;
+    expect(
+      query.startsWith(
+        'SOURCE \'aws-waf-logs-prod\' | fields coalesce(action, "-") as action | stats count(*) as requests by bin(5m) as bucket, action',
+      ),
+    ).toBe(true);
+    expect(query).not.toContain('\n');
   });
 });
