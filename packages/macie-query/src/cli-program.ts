@@ -10,7 +10,7 @@ import { buildHtmlReport } from './html-report.js';
 import { createMacieQuery, type MacieQuery } from './macie-query.js';
 import { formatBarChart, formatTable, toCsv, toJson } from './render.js';
 import { writeSampleCorpus } from './sample-generator.js';
-import { syncResults } from './sync.js';
+import { estimateScanBytes, syncResults } from './sync.js';
 
 type Command = ReturnType<typeof createCliProgram>;
 
@@ -95,6 +95,15 @@ function engineOptions(cmd: Command): Command {
     .option('--table <name>', 'Athena table', 'macie_results')
     .option('--projected', 'the Athena table uses partition projection (needs jobIds and accounts)')
     .option('--max-scan-bytes <n>', 'refuse Athena queries that scan more than this')
+    .option(
+      '--results-bucket <name>',
+      'with --athena and --max-scan-bytes: estimate the scan from this bucket first',
+    )
+    .option(
+      '--admin-account <id>',
+      'with --results-bucket: administrator account prefix (repeatable)',
+      collect,
+    )
     .option('--memory-limit <size>', 'DuckDB memory limit', '2GB')
     .option(
       '--param <key=value>',
@@ -219,7 +228,18 @@ export function buildProgram(options: ProgramOptions): Command {
             out.result(emitted, (e) => `${e.sql}\n-- params: ${toJson(e.params)}`);
             return;
           }
-          const result = await mq.ask(question, params, { maxRows: Number(flags.maxRows) });
+          let estimatedScanBytes: number | undefined;
+          if (flags.athena && flags.resultsBucket && flags.maxScanBytes) {
+            estimatedScanBytes = await estimateScanBytes({
+              bucket: flags.resultsBucket,
+              ...(flags.adminAccount ? { adminAccounts: flags.adminAccount } : {}),
+            });
+            out.info(`estimated scan: ${estimatedScanBytes} bytes`);
+          }
+          const result = await mq.ask(question, params, {
+            maxRows: Number(flags.maxRows),
+            ...(estimatedScanBytes !== undefined ? { estimatedScanBytes } : {}),
+          });
           for (const s of result.skippedFiles) out.warn(`left out ${s.file}: ${s.reason}`);
           if (result.truncated) out.warn(`only the first ${result.rows.length} rows are shown (--max-rows)`);
           if (result.statistics.dataScannedBytes !== undefined) {

@@ -138,6 +138,18 @@ describe('createDuckDbRunner', () => {
     expect(e.code).toBe('ABORTED');
   });
 
+  it('interrupts a running query and throws ABORTED when the signal fires', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stop')), 100);
+    const e = await caught(
+      duck.run('SELECT sum(a.x * b.x) AS s FROM range(1000000000) a(x), range(1000000) b(x)', {
+        signal: controller.signal,
+      }),
+    );
+    expect(e.code).toBe('ABORTED');
+    expect((await duck.run('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
+  });
+
   it('throws CLOSED when used after close', async () => {
     const other = createDuckDbRunner();
     await other.run('SELECT 1');
