@@ -144,5 +144,12 @@ export async function buildHtmlReport(
   const skipped = results[0]?.skippedFiles ?? [];
   const notes = [...(options.notes ?? [])];
   if (skipped.length) notes.push(`${skipped.length} result file(s) could not be read and were left out.`);
+  if (mq.engine === 'duckdb') {
+    for (const f of await mq.unknownFields()) {
+      notes.push(
+        `Field not in the schema (ignored): ${f.path ? `${f.path}.` : ''}${f.key} in ${f.records} record(s).`,
+      );
+    }
+  }
   return { html: renderHtmlReport(results, { ...options, notes }), results };
 }

@@ -63,6 +63,7 @@ export {
   schemaPaths,
   type TimestampField,
 } from './schema.js';
+export { findUnknownFields, type UnknownField } from './schema-drift.js';
 export {
   type AthenaTableRef,
   type ColumnKind,

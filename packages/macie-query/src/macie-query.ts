@@ -15,6 +15,7 @@ import { invalidOption } from './errors.js';
 import { type ResolvedFiles, resolveResultFiles, type SkippedFile } from './local-files.js';
 import { QuestionBuilder } from './question-builder.js';
 import { duckDbColumns } from './schema.js';
+import { findUnknownFields, type UnknownField } from './schema-drift.js';
 import {
   type AthenaTableRef,
   type EmitTarget,
@@ -97,6 +98,8 @@ export interface MacieQuery {
   sql(question: QuestionInput, params?: QuestionParams): Promise<EmittedSql>;
   /** Local files found (DuckDB only). */
   files(): Promise<ResolvedFiles>;
+  /** Keys in the local files that the schema does not describe (DuckDB only); see {@link findUnknownFields}. */
+  unknownFields(): Promise<UnknownField[]>;
   /** Closes the DuckDB runner it created. */
   close(): Promise<void>;
 }
@@ -236,6 +239,11 @@ class MacieQueryImpl implements MacieQuery {
       }
     };
     return probe(files);
+  }
+
+  async unknownFields(): Promise<UnknownField[]> {
+    const { files } = await this.files();
+    return findUnknownFields(files, this.#duckRunner());
   }
 
   #duckRunner(): DuckDbRunner {

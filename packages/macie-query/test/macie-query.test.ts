@@ -109,6 +109,24 @@ describe('createMacieQuery', () => {
     expect(Number(rows[0]?.unknown_status_codes)).toBe(3);
   });
 
+  it('reports keys the schema does not describe instead of dropping them silently', async () => {
+    const dir = join(scratch, 'drift');
+    mkdirSync(dir, { recursive: true });
+    const lines = [
+      '{"id":"a","futureTopLevel":1,"classificationDetails":{"result":{"status":{"code":"COMPLETE"},"brandNewField":true}}}',
+      '{"id":"b","resourcesAffected":{"s3Object":{"key":"k","objectLockMode":"GOVERNANCE"}}}',
+      'not json',
+    ];
+    writeFileSync(join(dir, 'r.jsonl.gz'), gzipSync(`${lines.join('\n')}\n`));
+    const mq = createMacieQuery({ local: dir, duckDbRunner: duck });
+    expect(await mq.unknownFields()).toEqual([
+      { path: '', key: 'futureTopLevel', records: 1 },
+      { path: 'classificationDetails.result', key: 'brandNewField', records: 1 },
+      { path: 'resourcesAffected.s3Object', key: 'objectLockMode', records: 1 },
+    ]);
+    expect(await createMacieQuery({ local: corpus.dir, duckDbRunner: duck }).unknownFields()).toEqual([]);
+  });
+
   it('throws NO_RESULT_FILES naming the folder when it holds no results', async () => {
     const empty = join(scratch, 'empty-folder');
     mkdirSync(empty, { recursive: true });
