@@ -111,7 +111,7 @@ export async function attachWafLogs(
     return;
   }
   const path = options.parquetCache;
-  if (typeof path !== 'string' || path === '' || /[\u0000']/.test(path))
+  if (typeof path !== 'string' || path === '' || path.includes('\u0000') || path.includes("'"))
     throw invalidOption('parquetCache', 'a file path without quotes');
   await runner.run(`COPY (${source}) TO '${path}' (FORMAT parquet)`);
   await runner.run(`CREATE OR REPLACE VIEW "${table}" AS SELECT * FROM read_parquet('${path}')`);
