@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { createSeededRandom } from '@secblocks/core';
 import { invalidOption } from './errors.js';
 import { STATUS_REASON_CODES } from './reason-codes.js';
 import type { MacieResultRecord } from './schema.js';
@@ -54,17 +55,6 @@ const REGIONS = ['us-east-1', 'eu-west-1'];
 const STORAGE = ['STANDARD', 'STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER'];
 const TWO_31 = 2 ** 31;
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const publicAccess = (isPublic: boolean) => {
   const flags = { allowsPublicReadAccess: isPublic, allowsPublicWriteAccess: false };
   const bpa = {
@@ -113,7 +103,7 @@ export function* generateSampleRecords(options: SampleOptions): Generator<Sample
   ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 1000) throw invalidOption(name, 'an integer from 1 to 1000');
   }
-  const rand = mulberry32(seed);
+  const rand = createSeededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const hex = (n: number) => {
     let out = '';
