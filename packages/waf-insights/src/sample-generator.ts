@@ -1,4 +1,5 @@
 import { TextEncoder } from 'node:util';
+import { createSeededRandom } from '@secblocks/core';
 import { invalidOption } from './errors.js';
 import type { WafHeader, WafLogRecord, WafNonTerminatingRule, WafRuleGroup } from './schema.js';
 
@@ -29,18 +30,6 @@ export const NON_BROWSER_USER_AGENT_LABEL = 'awswaf:managed:aws:bot-control:sign
 export const BOT_CATEGORY_LABEL_PREFIX = 'awswaf:managed:aws:bot-control:bot:category:';
 /** Namespace of WAF token id labels (`awswaf:managed:token:id:<id>`). */
 export const TOKEN_ID_LABEL_PREFIX = 'awswaf:managed:token:id:';
-
-/** A small, fast, seedable PRNG (mulberry32): deterministic across platforms. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES = ['US', 'DE', 'FR', 'JP', 'BR', 'IN', 'GB', 'AU', 'CN', 'RU', 'NL', '-'];
 const URIS = [
@@ -133,7 +122,7 @@ export function* sampleRecordIterator(options: SampleOptions): Generator<WafLogR
   const webAcl = options.webAclName ?? 'ExampleWebACL';
   if (!/^[\w-]{1,128}$/.test(webAcl))
     throw invalidOption('webAclName', 'a web ACL name (letters, digits, _ and -)');
-  const rnd = mulberry32(seed);
+  const rnd = createSeededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
   // A skewed IP population: a few heavy hitters (offenders), a long tail; some IPv6.
   const ip = (): string => {
