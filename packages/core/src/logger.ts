@@ -100,8 +100,17 @@ function keyMatcher(options: RedactOptions): (key: string) => boolean {
  * ```
  */
 export function redact(value: unknown, options: RedactOptions = {}): unknown {
+  return createRedactor(options)(value);
+}
+
+/** Builds the key matcher once, so a logger does not rebuild it for every line. */
+function createRedactor(options: RedactOptions): (value: unknown) => unknown {
   const isSecretKey = keyMatcher(options);
   const maxDepth = options.maxDepth ?? 8;
+  return (value) => walkRedacted(value, isSecretKey, maxDepth);
+}
+
+function walkRedacted(value: unknown, isSecretKey: (key: string) => boolean, maxDepth: number): unknown {
   const seen = new WeakSet<object>();
 
   const walk = (v: unknown, depth: number): unknown => {
@@ -180,11 +189,12 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stderr.write(line));
   const now = options.now ?? (() => new Date());
   const base = options.fields ?? {};
+  const redactor = createRedactor(options);
   const emit =
     (level: LogLevel) =>
     (message: string, data?: LogData): void => {
       if (LEVELS[level] < min) return;
-      const record = redact({ ...base, ...data }, options) as Record<string, unknown>;
+      const record = redactor({ ...base, ...data }) as Record<string, unknown>;
       const line = JSON.stringify({ time: now().toISOString(), level, message: String(message), ...record });
       write(`${line}\n`);
     };
