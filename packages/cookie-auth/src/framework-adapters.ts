@@ -1,7 +1,8 @@
 import type { AuthorizeResult, CookieAuthorizer } from './cookie-authorizer.js';
 import type { HttpApiProxyEvent, HttpApiProxyResult } from './events.js';
 
-type ProxyHandler = (event: HttpApiProxyEvent) => Promise<HttpApiProxyResult>;
+/** A Lambda handler for API Gateway HTTP API (payload 2.0) proxy events, as the OAuth handlers are. */
+export type ProxyHandler = (event: HttpApiProxyEvent) => Promise<HttpApiProxyResult>;
 
 const eventOf = (
   method: string,

@@ -31,6 +31,7 @@ export type {
 export {
   authorizeRequest,
   type ExpressLikeHandler,
+  type ProxyHandler,
   toExpressHandler,
   toFetchHandler,
 } from './framework-adapters.js';

@@ -29,7 +29,15 @@ export {
   type QuestionInput,
   type QuestionResult,
 } from './macie-query.js';
-export { detections, objects, type PlanRow, QuestionBuilder } from './question-builder.js';
+export {
+  type DimAlias,
+  detections,
+  type MeasureAlias,
+  type MeasureValue,
+  objects,
+  type PlanRow,
+  QuestionBuilder,
+} from './question-builder.js';
 export {
   CUSTOM_IDENTIFIER_CATEGORY,
   remediationFor,

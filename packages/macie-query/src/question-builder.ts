@@ -14,9 +14,12 @@ import {
   type QueryPlan,
 } from './sql-plan.js';
 
-type DimAlias<D extends DimensionId> = (typeof DIMENSIONS)[D]['alias'];
-type MeasureAlias<M extends MeasureId> = (typeof MEASURES)[M]['alias'];
-type MeasureValue<M extends MeasureId> = (typeof MEASURES)[M]['kind'] extends 'number'
+/** The output column name of dimension `D`. */
+export type DimAlias<D extends DimensionId> = (typeof DIMENSIONS)[D]['alias'];
+/** The output column name of measure `M`. */
+export type MeasureAlias<M extends MeasureId> = (typeof MEASURES)[M]['alias'];
+/** The value type of measure `M`: a number for counts and sums, else a string or null. */
+export type MeasureValue<M extends MeasureId> = (typeof MEASURES)[M]['kind'] extends 'number'
   ? number
   : string | null;
 

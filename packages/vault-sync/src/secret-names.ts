@@ -72,7 +72,7 @@ export function templatePrefix(template: string): string {
 /**
  * Renders a name template for one secret (placeholders replaced, nothing else changed).
  *
- * @param template - A template accepted by {@link validateNameTemplate}.
+ * @param template - A template valid for the target's `nameTemplate` option.
  * @param context - The secret's namespace, mount and path.
  * @returns The Secrets Manager name, still to be checked with {@link secretNameProblem}.
  * @example
