@@ -36,19 +36,25 @@ async function generate(): Promise<string[]> {
   if (files.every(existsSync)) return files;
   mkdirSync(dir, { recursive: true });
   const per = Math.ceil(RECORDS / FILES);
-  const lines = generateSampleLines({ records: RECORDS, seed: 1, malformedEvery: 10_000 });
+  // One iterator shared by all files, advanced by hand: a `for…of` per file would close the generator
+  // when the first file is full and leave every other file empty.
+  const lines = generateSampleLines({ records: RECORDS, seed: 1, malformedEvery: 10_000 })[Symbol.iterator]();
+  let written = 0;
+  const NEWLINE = Buffer.from('\n');
   for (const file of files) {
-    let n = 0;
     const source = Readable.from(
       (function* () {
-        for (const line of lines) {
-          yield Buffer.concat([Buffer.from(line), Buffer.from('\n')]);
-          if (++n >= per) return;
+        for (let n = 0; n < per; n++) {
+          const next = lines.next();
+          if (next.done) return;
+          written++;
+          yield Buffer.concat([Buffer.from(next.value), NEWLINE]);
         }
       })(),
     );
     await pipeline(source, createGzip({ level: 6 }), (await import('node:fs')).createWriteStream(file));
   }
+  if (written !== RECORDS) throw new Error(`generated ${written} lines, expected ${RECORDS}`);
   return files;
 }
 
@@ -110,6 +116,9 @@ async function main(): Promise<void> {
   console.log(`  generated/reused in ${(gen.ms / 1000).toFixed(1)} s at ${dir}`);
 
   const base = await measure('baseline: Node stream + JSON.parse + Map', () => baseline(files));
+  // Guard against comparing engines on broken sample files (every engine would agree on an empty answer).
+  if (base.value.length === 0)
+    throw new Error('the baseline counted no records: the sample files are broken');
   const ts = await measure(
     'waf-insights TypeScript engine (streamWafLogFiles + evaluateQuestion)',
     async () => {
