@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/*/vitest.config.ts', 'examples/*/vitest.config.ts', 'test/vitest.config.ts'],
-    reporters: process.env.CI ? ['dot', 'json'] : ['default', 'json'],
+    reporters: ['default', 'json'],
     outputFile: { json: 'reports/vitest.json' },
   },
 });
