@@ -226,7 +226,8 @@ function buildKms(o: KmsKeyringOptions): BuiltKeyrings {
 
 const NAME = /^[\x21-\x7e]{1,256}$/;
 
-function buildRawAes(o: RawAesKeyringOptions): BuiltKeyrings {
+/** Raw keyrings' namespace and name: printable, and never the `aws-kms` namespace the KMS keyring owns. */
+function checkRawKeyIdentity(o: { keyNamespace: unknown; keyName: unknown }): void {
   requireOption(
     typeof o.keyNamespace === 'string' && NAME.test(o.keyNamespace),
     'keyring.keyNamespace',
@@ -242,6 +243,10 @@ function buildRawAes(o: RawAesKeyringOptions): BuiltKeyrings {
     'keyring.keyName',
     'a non-empty printable string',
   );
+}
+
+function buildRawAes(o: RawAesKeyringOptions): BuiltKeyrings {
+  checkRawKeyIdentity(o);
   requireOption(
     o.wrappingKey instanceof Uint8Array && [16, 24, 32].includes(o.wrappingKey.byteLength),
     'keyring.wrappingKey',
@@ -263,21 +268,7 @@ function buildRawAes(o: RawAesKeyringOptions): BuiltKeyrings {
 }
 
 function buildRawRsa(o: RawRsaKeyringOptions): BuiltKeyrings {
-  requireOption(
-    typeof o.keyNamespace === 'string' && NAME.test(o.keyNamespace),
-    'keyring.keyNamespace',
-    'a non-empty printable string',
-  );
-  requireOption(
-    !o.keyNamespace.startsWith('aws-kms'),
-    'keyring.keyNamespace',
-    'a namespace not starting with "aws-kms"',
-  );
-  requireOption(
-    typeof o.keyName === 'string' && NAME.test(o.keyName),
-    'keyring.keyName',
-    'a non-empty printable string',
-  );
+  checkRawKeyIdentity(o);
   requireOption(
     o.padding === undefined || o.padding === constants.RSA_PKCS1_OAEP_PADDING,
     'keyring.padding',

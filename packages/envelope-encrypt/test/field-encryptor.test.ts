@@ -437,6 +437,12 @@ describe('createFieldEncryptor', () => {
         { keyring: { kind: 'raw-aes', keyNamespace: 'aws-kms', keyName: 'k', wrappingKey: aesKey } },
         'keyring.keyNamespace',
       ],
+      [
+        { keyring: { kind: 'raw-aes', keyNamespace: 'n', keyName: '', wrappingKey: aesKey } },
+        'keyring.keyName',
+      ],
+      [{ keyring: { kind: 'raw-rsa', keyNamespace: 'aws-kms-x', keyName: 'k' } }, 'keyring.keyNamespace'],
+      [{ keyring: { kind: 'raw-rsa', keyNamespace: 'n', keyName: 'bad name' } }, 'keyring.keyName'],
       [{ suiteId: 0x0178 }, 'suiteId'],
       [{ maxEncryptedDataKeys: 0 }, 'maxEncryptedDataKeys'],
       [{ maxPlaintextBytes: -1 }, 'maxPlaintextBytes'],
